@@ -1,0 +1,4 @@
+import { Initial1764000000000 } from "./1764000000000-Initial.js";
+
+/** Every committed migration, in order. The server runs them explicitly at start. */
+export const migrations = [Initial1764000000000];

@@ -1,0 +1,31 @@
+/**
+ * DataLoaders live per HTTP request and per pushed subscription event, never per
+ * subscription: a graphql-ws context lives as long as its subscription, so loaders kept
+ * there would serve stale rows.
+ */
+import DataLoader from "dataloader";
+import type { Db } from "../platform/data-source.js";
+import type { AgentRow, ContactRow, ProductRow } from "../modules/catalog/catalog.types.js";
+import { INCIDENT_COLUMNS, type IncidentRow } from "../modules/incident/incident.rows.js";
+
+function byId<T extends { id: string }>(db: Db, sql: string) {
+  return new DataLoader<string, T | null>(
+    async (ids) => {
+      const rows = await db.query<T>(sql, [ids as string[]]);
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    },
+    { maxBatchSize: 1000 },
+  );
+}
+
+export function createLoaders(db: Db) {
+  return {
+    product: byId<ProductRow>(db, "SELECT id, code, name FROM product WHERE id = ANY($1::uuid[])"),
+    contact: byId<ContactRow>(db, "SELECT id, name, email, phone, organization FROM contact WHERE id = ANY($1::uuid[])"),
+    agent: byId<AgentRow>(db, "SELECT id, name, email, level, lead FROM agent WHERE id = ANY($1::uuid[])"),
+    incident: byId<IncidentRow>(db, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ANY($1::uuid[])`),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

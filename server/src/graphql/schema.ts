@@ -1,0 +1,26 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
+import { buildSchema } from "type-graphql";
+import { AccessResolver } from "../modules/access/access.resolver.js";
+import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
+import { IncidentEventResolver, IncidentResolver } from "../modules/incident/incident.resolver.js";
+import { RootResolver } from "./root.resolver.js";
+import { DateTimeScalar } from "./scalars.js";
+
+export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, IncidentEventResolver] as const;
+
+/** Builds the executable schema. No global middlewares, no authChecker: resolvers authorise. */
+export async function createSchema(pubSub: PubSub<Record<string, [unknown]>> = createPubSub()): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+    pubSub,
+  });
+}
+
+/** The schema as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
+export function printSorted(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,40 @@
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Role } from "../../graphql/enums.js";
+import { toGlobalId } from "../../graphql/ids.js";
+import type { ApiKeyRow } from "./api-key.service.js";
+
+@ObjectType()
+export class ApiKey {
+  row!: ApiKeyRow;
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => Role) role!: Role;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  // agent, contact: field resolvers
+
+  static from(row: ApiKeyRow): ApiKey {
+    return Object.assign(new ApiKey(), {
+      row,
+      id: toGlobalId("ApiKey", row.id),
+      name: row.name,
+      role: row.role as Role,
+      createdAt: row.created_at,
+      revokedAt: row.revoked_at,
+    });
+  }
+}
+
+@ObjectType({ description: "the secret is shown once; only its hash is kept" })
+export class ApiKeySecret {
+  @Field(() => ApiKey) apiKey!: ApiKey;
+  @Field() secret!: string;
+}
+
+@InputType({ description: "AGENT/LEAD keys act as their agent; CUSTOMER keys as their contact" })
+export class ApiKeyInput {
+  @Field() name!: string;
+  @Field(() => Role) role!: Role;
+  @Field(() => ID, { nullable: true }) agentId?: string | null;
+  @Field(() => ID, { nullable: true }) contactId?: string | null;
+}

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from "node:crypto";
+import { DomainError } from "../../domain/errors.js";
+import type { Db } from "../../platform/data-source.js";
+import { text } from "../common/validate.js";
+import type { Principal } from "./principal.js";
+import { ROLES, type RoleName } from "./role.js";
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: RoleName;
+  agent_id: string | null;
+  contact_id: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const hash = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+const newSecret = () => `atk_${randomBytes(24).toString("base64url")}`;
+const BOOTSTRAP_LOCK = 7_310_002;
+
+export class ApiKeyService {
+  constructor(private readonly db: Db) {}
+
+  /** The principal behind a bearer secret; null when unknown or revoked. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    if (secret.length < 8 || secret.length > 200) return null;
+    const [row] = await this.db.query<ApiKeyRow & { agent_name: string | null; contact_name: string | null }>(
+      `SELECT k.id, k.name, k.role, k.agent_id, k.contact_id, a.name AS agent_name, c.name AS contact_name
+         FROM api_key k LEFT JOIN agent a ON a.id = k.agent_id LEFT JOIN contact c ON c.id = k.contact_id
+        WHERE k.secret_hash = $1 AND k.revoked_at IS NULL`,
+      [hash(secret)],
+    );
+    if (!row) return null;
+    return {
+      keyId: row.id,
+      keyName: row.name,
+      role: row.role,
+      agentId: row.agent_id,
+      contactId: row.contact_id,
+      actorName: row.agent_name ?? row.contact_name ?? row.name,
+    };
+  }
+
+  async list(): Promise<ApiKeyRow[]> {
+    return this.db.query<ApiKeyRow>("SELECT id, name, role, agent_id, contact_id, created_at, revoked_at FROM api_key ORDER BY created_at, id");
+  }
+
+  async create(input: { name: string; role: RoleName; agentId: string | null; contactId: string | null }): Promise<{ key: ApiKeyRow; secret: string }> {
+    const name = text(input.name, "name", { max: 200 });
+    if (!ROLES.includes(input.role)) throw new DomainError("BAD_USER_INPUT", `role must be one of ${ROLES.join(", ")}`);
+    if ((input.role === "AGENT" || input.role === "LEAD") && !input.agentId) {
+      throw new DomainError("BAD_USER_INPUT", `a ${input.role} key acts as an agent: agentId is required`, { field: "agentId" });
+    }
+    if (input.role === "CUSTOMER" && !input.contactId) {
+      throw new DomainError("BAD_USER_INPUT", "a CUSTOMER key acts as a contact: contactId is required", { field: "contactId" });
+    }
+    if (input.agentId && input.role !== "AGENT" && input.role !== "LEAD") {
+      throw new DomainError("BAD_USER_INPUT", "agentId is only for AGENT and LEAD keys", { field: "agentId" });
+    }
+    if (input.contactId && input.role !== "CUSTOMER") {
+      throw new DomainError("BAD_USER_INPUT", "contactId is only for CUSTOMER keys", { field: "contactId" });
+    }
+    return this.db.transaction(async (tx) => {
+      if (input.agentId) {
+        const [a] = await tx.query("SELECT 1 FROM agent WHERE id = $1", [input.agentId]);
+        if (!a) throw new DomainError("NOT_FOUND", "no agent with that agentId");
+      }
+      if (input.contactId) {
+        const [c] = await tx.query("SELECT 1 FROM contact WHERE id = $1", [input.contactId]);
+        if (!c) throw new DomainError("NOT_FOUND", "no contact with that contactId");
+      }
+      const secret = newSecret();
+      const [key] = await tx.query<ApiKeyRow>(
+        `INSERT INTO api_key (name, role, secret_hash, agent_id, contact_id) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at`,
+        [name, input.role, hash(secret), input.agentId, input.contactId],
+      );
+      return { key, secret };
+    });
+  }
+
+  async revoke(id: string, by: Principal): Promise<ApiKeyRow> {
+    if (id === by.keyId) throw new DomainError("CONFLICT", "a key cannot revoke itself; use another ADMIN key");
+    const [row] = await this.db.query<ApiKeyRow>(
+      `UPDATE api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
+       RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at`,
+      [id],
+    );
+    if (!row) throw new DomainError("NOT_FOUND", "no API key with that id");
+    return row;
+  }
+
+  /**
+   * First start: when no administrator key exists, take ADMIN_API_KEY if set; otherwise
+   * create an administrator and a DISPLAY key and return their secrets to be shown once.
+   */
+  async bootstrap(adminApiKey: string | undefined): Promise<{ admin?: string; display?: string; adopted: boolean }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [BOOTSTRAP_LOCK]);
+      if (adminApiKey) {
+        const [existing] = await tx.query("SELECT 1 FROM api_key WHERE secret_hash = $1", [hash(adminApiKey)]);
+        if (existing) return { adopted: false };
+      }
+      const [admin] = await tx.query("SELECT 1 FROM api_key WHERE role = 'ADMIN' AND revoked_at IS NULL LIMIT 1");
+      if (admin) return { adopted: false };
+      if (adminApiKey) {
+        await tx.query("INSERT INTO api_key (name, role, secret_hash) VALUES ('administrator (ADMIN_API_KEY)', 'ADMIN', $1)", [hash(adminApiKey)]);
+        return { adopted: true };
+      }
+      const adminSecret = newSecret();
+      const displaySecret = newSecret();
+      await tx.query("INSERT INTO api_key (name, role, secret_hash) VALUES ('administrator (first start)', 'ADMIN', $1)", [hash(adminSecret)]);
+      await tx.query("INSERT INTO api_key (name, role, secret_hash) VALUES ('wallboard (first start)', 'DISPLAY', $1)", [hash(displaySecret)]);
+      return { admin: adminSecret, display: displaySecret, adopted: false };
+    });
+  }
+}

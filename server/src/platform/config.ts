@@ -1,0 +1,106 @@
+/**
+ * The only reader of process.env. Everything configurable is parsed and validated
+ * here once, at start, with messages a person can act on.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+export type ClockMode = "system" | "simulated";
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  adminApiKey: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  production: boolean;
+  clockMode: ClockMode;
+  clockStart: Date | undefined;
+  wallboardDir: string;
+  relayIntervalMs: number;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), findRootOffset());
+
+function findRootOffset(): string {
+  // compiled: server/dist/server/src/platform; sources: server/src/platform
+  return fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? "../../../../.." : "../../..";
+}
+
+const LOG_LEVELS: LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+  }
+  return n;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${redact(raw)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")}; got "${redact(raw)}"`);
+  }
+  return raw;
+}
+
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:@/]*):([^@/]*)@/, "//$1:***@");
+}
+
+/** Reads and validates the configuration; `env` defaults to process.env (tests pass their own). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = (env.LOG_LEVEL ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got "${env.LOG_LEVEL}"`);
+  }
+  const clockMode = (env.CLOCK_MODE ?? "system") as ClockMode;
+  if (clockMode !== "system" && clockMode !== "simulated") {
+    throw new ConfigError(`CLOCK_MODE must be "system" or "simulated"; got "${env.CLOCK_MODE}"`);
+  }
+  let clockStart: Date | undefined;
+  if (env.CLOCK_START) {
+    clockStart = new Date(env.CLOCK_START);
+    if (Number.isNaN(clockStart.getTime())) {
+      throw new ConfigError(`CLOCK_START must be an ISO-8601 instant such as 2025-06-02T09:00:00Z; got "${env.CLOCK_START}"`);
+    }
+  }
+  if (clockMode === "simulated" && !clockStart) {
+    throw new ConfigError("CLOCK_MODE=simulated needs CLOCK_START, the instant the simulated clock starts at (e.g. 2025-06-02T09:00:00Z)");
+  }
+  const adminApiKey = env.ADMIN_API_KEY || undefined;
+  if (adminApiKey !== undefined && adminApiKey.length < 24) {
+    throw new ConfigError("ADMIN_API_KEY must be at least 24 characters long (use e.g. `openssl rand -hex 24`)");
+  }
+  return {
+    port: int(env, "PORT", 4000, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    adminApiKey,
+    dataDir: path.resolve(projectRoot, env.DATA_DIR || ".data"),
+    logLevel,
+    production: env.NODE_ENV === "production",
+    clockMode,
+    clockStart,
+    wallboardDir: path.resolve(projectRoot, env.WALLBOARD_DIR || "wallboard/dist"),
+    relayIntervalMs: int(env, "RELAY_INTERVAL_MS", 250, 10, 60_000),
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+  };
+}

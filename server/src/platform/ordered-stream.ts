@@ -1,0 +1,126 @@
+/**
+ * One replica's view of a published topic, in the global order (transaction id, then
+ * sequence) the relay publishes in. It drops what it has already delivered (two relays may
+ * both publish a row), and when the transport reconnects it reads what it missed from the
+ * database before going on, so a listener on this replica sees every event once, in order.
+ * New subscribers may resume after a sequence: what came after it is replayed from the
+ * database, then the live stream continues without a gap or a duplicate.
+ */
+import type { Db } from "./data-source.js";
+import type { BusMessage, EventBus } from "./event-bus.js";
+import type { Logger } from "./logger.js";
+import { PushQueue } from "./push-queue.js";
+
+export interface Position {
+  tx: bigint;
+  seq: bigint;
+}
+
+const after = (a: Position, b: Position) => a.tx > b.tx || (a.tx === b.tx && a.seq > b.seq);
+const positionOf = (m: BusMessage): Position => ({ tx: BigInt(m.txId), seq: BigInt(m.sequence ?? "0") });
+
+const REPLAY_LIMIT = 10_000;
+
+export class OrderedStream<T> {
+  private cursor: Position | null = null;
+  private catchingUp: BusMessage[] | null = null;
+  private readonly listeners = new Set<(payload: T, position: Position) => void>();
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly topic: string,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const [last] = await this.db.query<{ tx_id: string; seq: string }>(
+      `SELECT tx_id::text AS tx_id, event_sequence::text AS seq FROM outbox
+        WHERE topic = $1 AND sent_at IS NOT NULL ORDER BY tx_id DESC, id DESC LIMIT 1`,
+      [this.topic],
+    );
+    if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.seq ?? "0") };
+    this.unsubscribe.push(this.bus.on(this.topic, (m) => this.receive(m)));
+    this.unsubscribe.push(this.bus.onReconnect(() => void this.catchUp()));
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  private receive(message: BusMessage): void {
+    if (this.catchingUp) {
+      this.catchingUp.push(message);
+      return;
+    }
+    this.deliver(message);
+  }
+
+  private deliver(message: BusMessage): void {
+    const position = positionOf(message);
+    if (this.cursor && !after(position, this.cursor)) return;
+    this.cursor = position;
+    for (const listener of this.listeners) listener(message.payload as T, position);
+  }
+
+  /** Reads what was published while the transport was away, then lets the buffered live messages through. */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) return;
+    this.catchingUp = [];
+    try {
+      const from = this.cursor ?? { tx: 0n, seq: 0n };
+      const rows = await this.readAfter(from, false);
+      for (const r of rows) this.deliver(r);
+    } catch (err) {
+      this.log.error({ err }, "catch-up after reconnect failed");
+    } finally {
+      const buffered = this.catchingUp ?? [];
+      this.catchingUp = null;
+      for (const m of buffered) this.deliver(m);
+    }
+  }
+
+  private async readAfter(from: Position, includeUnpublished: boolean): Promise<BusMessage[]> {
+    const rows = await this.db.query<{ tx_id: string; seq: string; payload: unknown }>(
+      `SELECT tx_id::text AS tx_id, event_sequence::text AS seq, payload FROM outbox
+        WHERE topic = $1 AND (tx_id, event_sequence) > ($2::text::xid8, $3::bigint)
+          AND ${includeUnpublished ? "tx_id < pg_snapshot_xmin(pg_current_snapshot())" : "sent_at IS NOT NULL"}
+        ORDER BY tx_id, event_sequence LIMIT ${REPLAY_LIMIT}`,
+      [this.topic, from.tx.toString(), from.seq.toString()],
+    );
+    return rows.map((r) => ({ topic: this.topic, txId: r.tx_id, sequence: r.seq, payload: r.payload }));
+  }
+
+  /**
+   * Subscribes from now on, or right after `from` (a position in the published order):
+   * live messages are buffered while the replay is read, then passed on past its end.
+   */
+  subscribe(from: Position | null, accept: (payload: T) => boolean): PushQueue<T> {
+    let replayEnd: Position | null = null;
+    let buffering: Array<[T, Position]> | null = from ? [] : null;
+    const listener = (payload: T, position: Position) => {
+      if (!accept(payload)) return;
+      if (buffering) buffering.push([payload, position]);
+      else if (!replayEnd || after(position, replayEnd)) queue.push(payload);
+    };
+    const queue = new PushQueue<T>(() => this.listeners.delete(listener));
+    this.listeners.add(listener);
+    if (from) {
+      void this.readAfter(from, true).then(
+        (rows) => {
+          for (const r of rows) {
+            const payload = r.payload as T;
+            replayEnd = positionOf(r);
+            if (accept(payload)) queue.push(payload);
+          }
+          const pending = buffering ?? [];
+          buffering = null;
+          for (const [payload, position] of pending) if (!replayEnd || after(position, replayEnd)) queue.push(payload);
+        },
+        (err: unknown) => queue.fail(err),
+      );
+    }
+    return queue;
+  }
+}

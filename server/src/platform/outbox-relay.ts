@@ -1,0 +1,125 @@
+/**
+ * Publishes committed outbox rows in one order that never changes.
+ *
+ * Sequences are taken at insert, not at commit, so publishing by sequence alone could
+ * deliver 102 before 101 and a subscriber resuming after 102 would never see 101. Each
+ * row records its transaction id; the relay publishes only rows of transactions older
+ * than every transaction still running (`pg_snapshot_xmin`), ordered by (tx_id, id).
+ * Whatever becomes publishable later sorts after what was already published, so the
+ * published stream is append-only. One relay publishes at a time (a transaction-level
+ * advisory lock); if the transport refuses, the transaction rolls back and the rows stay.
+ */
+import type { Db } from "./data-source.js";
+import type { BusMessage, EventBus } from "./event-bus.js";
+import type { Logger } from "./logger.js";
+
+const RELAY_LOCK = 7_310_001;
+const BATCH = 500;
+
+interface OutboxRow {
+  id: string;
+  tx_id: string;
+  topic: string;
+  event_sequence: string | null;
+  payload: unknown;
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private failing = false;
+  published = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Asks for a run soon (after a local commit); runs coalesce. */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delay);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .then(() => {
+        if (this.failing) this.log.info("outbox relay publishing again");
+        this.failing = false;
+      })
+      .catch((err: unknown) => {
+        if (!this.failing) this.log.warn({ err: err instanceof Error ? err.message : err }, "outbox relay cannot publish; rows kept");
+        this.failing = true;
+      })
+      .finally(() => {
+        this.running = undefined;
+        const soon = this.again && !this.failing;
+        this.again = false;
+        this.schedule(soon ? 0 : this.intervalMs);
+      });
+    await this.running;
+  }
+
+  /** Publishes everything publishable now; resolves when nothing is left (or another relay holds the lock). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const count = await this.db.transaction(async (tx) => {
+        const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
+        if (!lock.ok) return 0;
+        const rows = await tx.query<OutboxRow>(
+          `SELECT id, tx_id::text AS tx_id, topic, event_sequence::text AS event_sequence, payload
+             FROM outbox
+            WHERE sent_at IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx_id, id
+            LIMIT ${BATCH}`,
+        );
+        if (rows.length === 0) return 0;
+        const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
+        await this.bus.publish(messages);
+        await tx.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+        return rows.length;
+      });
+      this.published += count;
+      if (count < BATCH) return;
+    }
+  }
+
+  /** Rows committed but not yet published, and the age of the oldest (for /readyz and metrics). */
+  async backlog(): Promise<{ count: number; oldestSeconds: number | null }> {
+    const [row] = await this.db.query<{ count: string; oldest: number | null }>(
+      "SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE sent_at IS NULL",
+    );
+    return { count: Number(row.count), oldestSeconds: row.oldest };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    // flush what is left so a graceful stop publishes everything it committed
+    await this.drain().catch(() => undefined);
+  }
+}

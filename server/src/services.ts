@@ -1,0 +1,18 @@
+import type { Clock } from "./platform/clock.js";
+import type { Db } from "./platform/data-source.js";
+import type { EventBus } from "./platform/event-bus.js";
+import type { OutboxRelay } from "./platform/outbox-relay.js";
+import type { ApiKeyService } from "./modules/access/api-key.service.js";
+import type { CatalogService } from "./modules/catalog/catalog.service.js";
+import type { IncidentService } from "./modules/incident/incident.service.js";
+
+/** The application's services, built once at start and handed to resolvers through the context. */
+export interface Services {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  relay: OutboxRelay;
+  apiKeys: ApiKeyService;
+  catalog: CatalogService;
+  incidents: IncidentService;
+}
