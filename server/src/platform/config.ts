@@ -22,6 +22,8 @@ export interface Config {
   wallboardDir: string;
   relayIntervalMs: number;
   dbPoolSize: number;
+  /** Running under CI (CI=true): tests that need PostgreSQL, Redis or Chromium must not skip. */
+  ci: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wallboardDir: path.resolve(projectRoot, env.WALLBOARD_DIR || "wallboard/dist"),
     relayIntervalMs: int(env, "RELAY_INTERVAL_MS", 250, 10, 60_000),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+    ci: env.CI === "true" || env.CI === "1",
   };
 }
