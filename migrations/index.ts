@@ -1,4 +1,5 @@
 import { Initial1764000000000 } from "./1764000000000-Initial.js";
+import { SimulatedClock1764000000001 } from "./1764000000001-SimulatedClock.js";
 
 /** Every committed migration, in order. The server runs them explicitly at start. */
-export const migrations = [Initial1764000000000];
+export const migrations = [Initial1764000000000, SimulatedClock1764000000001];

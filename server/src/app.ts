@@ -21,7 +21,8 @@ import type { Principal } from "./modules/access/principal.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { INCIDENT_EVENTS_TOPIC, type IncidentEventMessage } from "./modules/incident/incident.rows.js";
 import { IncidentService } from "./modules/incident/incident.service.js";
-import { SystemClock } from "./platform/clock.js";
+import { SimulatedClock, SystemClock, type Clock } from "./platform/clock.js";
+import { ClockService } from "./modules/clock/clock.service.js";
 import type { Config } from "./platform/config.js";
 import { Db } from "./platform/data-source.js";
 import { createEventBus } from "./platform/event-bus.js";
@@ -59,7 +60,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const relay = new OutboxRelay(db, bus, log, config.relayIntervalMs);
   const stream = new OrderedStream<IncidentEventMessage>(db, bus, INCIDENT_EVENTS_TOPIC, log);
   await stream.start();
-  const clock = new SystemClock();
+  const clock: Clock = config.clockMode === "simulated" ? await SimulatedClock.open(db, config.clockStart!) : new SystemClock();
   const catalog = new CatalogService(db);
   const apiKeys = new ApiKeyService(db);
   const services: Services = {
@@ -70,6 +71,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     apiKeys,
     catalog,
     incidents: new IncidentService(db, catalog, stream, () => relay.poke()),
+    clockControl: new ClockService(db, clock),
   };
   relay.start();
 

@@ -5,6 +5,7 @@ import type { OutboxRelay } from "./platform/outbox-relay.js";
 import type { ApiKeyService } from "./modules/access/api-key.service.js";
 import type { CatalogService } from "./modules/catalog/catalog.service.js";
 import type { IncidentService } from "./modules/incident/incident.service.js";
+import type { ClockService } from "./modules/clock/clock.service.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -15,4 +16,5 @@ export interface Services {
   apiKeys: ApiKeyService;
   catalog: CatalogService;
   incidents: IncidentService;
+  clockControl: ClockService;
 }

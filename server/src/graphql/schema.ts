@@ -5,10 +5,11 @@ import { buildSchema } from "type-graphql";
 import { AccessResolver } from "../modules/access/access.resolver.js";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { IncidentEventResolver, IncidentResolver } from "../modules/incident/incident.resolver.js";
+import { ClockResolver } from "../modules/clock/clock.resolver.js";
 import { RootResolver } from "./root.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
 
-export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, IncidentEventResolver] as const;
+export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, IncidentEventResolver, ClockResolver] as const;
 
 /** Builds the executable schema. No global middlewares, no authChecker: resolvers authorise. */
 export async function createSchema(pubSub: PubSub<Record<string, [unknown]>> = createPubSub()): Promise<GraphQLSchema> {

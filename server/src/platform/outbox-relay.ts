@@ -13,7 +13,9 @@ import type { Db } from "./data-source.js";
 import type { BusMessage, EventBus } from "./event-bus.js";
 import type { Logger } from "./logger.js";
 
-const RELAY_LOCK = 7_310_001;
+import { LOCKS } from "./locks.js";
+
+const RELAY_LOCK = LOCKS.relay;
 const BATCH = 500;
 
 interface OutboxRow {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DomainError } from "../../domain/errors.js";
 import type { Db } from "../../platform/data-source.js";
+import { LOCKS } from "../../platform/locks.js";
 import { text } from "../common/validate.js";
 import type { Principal } from "./principal.js";
 import { ROLES, type RoleName } from "./role.js";
@@ -17,7 +18,7 @@ export interface ApiKeyRow {
 
 const hash = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 const newSecret = () => `atk_${randomBytes(24).toString("base64url")}`;
-const BOOTSTRAP_LOCK = 7_310_002;
+const BOOTSTRAP_LOCK = LOCKS.bootstrap;
 
 export class ApiKeyService {
   constructor(private readonly db: Db) {}
