@@ -23,6 +23,7 @@ import { INCIDENT_EVENTS_TOPIC, type IncidentEventMessage } from "./modules/inci
 import { IncidentService } from "./modules/incident/incident.service.js";
 import { SimulatedClock, SystemClock, type Clock } from "./platform/clock.js";
 import { ClockService } from "./modules/clock/clock.service.js";
+import { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
 import type { Config } from "./platform/config.js";
 import { Db } from "./platform/data-source.js";
 import { createEventBus } from "./platform/event-bus.js";
@@ -63,6 +64,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const clock: Clock = config.clockMode === "simulated" ? await SimulatedClock.open(db, config.clockStart!) : new SystemClock();
   const catalog = new CatalogService(db);
   const apiKeys = new ApiKeyService(db);
+  const incidents = new IncidentService(db, catalog, stream, () => relay.poke());
+  const policy = new SlaPolicyService(db, async (severities) => incidents.recomputeTargets(severities, await clock.now()));
+  incidents.usePolicy(policy);
   const services: Services = {
     db,
     clock,
@@ -70,8 +74,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     relay,
     apiKeys,
     catalog,
-    incidents: new IncidentService(db, catalog, stream, () => relay.poke()),
+    incidents,
     clockControl: new ClockService(db, clock),
+    policy,
   };
   relay.start();
 

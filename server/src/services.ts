@@ -6,6 +6,7 @@ import type { ApiKeyService } from "./modules/access/api-key.service.js";
 import type { CatalogService } from "./modules/catalog/catalog.service.js";
 import type { IncidentService } from "./modules/incident/incident.service.js";
 import type { ClockService } from "./modules/clock/clock.service.js";
+import type { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -17,4 +18,5 @@ export interface Services {
   catalog: CatalogService;
   incidents: IncidentService;
   clockControl: ClockService;
+  policy: SlaPolicyService;
 }

@@ -7,6 +7,7 @@ import DataLoader from "dataloader";
 import type { Db } from "../platform/data-source.js";
 import type { AgentRow, ContactRow, ProductRow } from "../modules/catalog/catalog.types.js";
 import { INCIDENT_COLUMNS, type IncidentRow } from "../modules/incident/incident.rows.js";
+import type { CommentRow } from "../modules/incident/incident.service.js";
 
 function byId<T extends { id: string }>(db: Db, sql: string) {
   return new DataLoader<string, T | null>(
@@ -25,6 +26,16 @@ export function createLoaders(db: Db) {
     contact: byId<ContactRow>(db, "SELECT id, name, email, phone, organization FROM contact WHERE id = ANY($1::uuid[])"),
     agent: byId<AgentRow>(db, "SELECT id, name, email, level, lead FROM agent WHERE id = ANY($1::uuid[])"),
     incident: byId<IncidentRow>(db, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ANY($1::uuid[])`),
+    comments: new DataLoader<string, CommentRow[]>(async (ids) => {
+      const rows = await db.query<CommentRow>(
+        `SELECT id, incident_id, body, visibility, channel, author_kind, author_agent_id, author_name, created_at
+           FROM comment WHERE incident_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+        [ids as string[]],
+      );
+      const map = new Map<string, CommentRow[]>();
+      for (const r of rows) map.set(r.incident_id, [...(map.get(r.incident_id) ?? []), r]);
+      return ids.map((id) => map.get(id) ?? []);
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from "type-graphql";
-import { ContactChannel, IncidentStatus, Severity, SupportLevel } from "../../graphql/enums.js";
+import { CommentVisibility, ContactChannel, IncidentStatus, Severity, SupportLevel } from "../../graphql/enums.js";
 import { ContactInput } from "../catalog/catalog.types.js";
 
 @InputType()
@@ -9,7 +9,30 @@ export class IncidentFilter {
   @Field(() => [SupportLevel], { nullable: true }) level?: SupportLevel[] | null;
   @Field(() => String, { nullable: true }) productCode?: string | null;
   @Field(() => Boolean, { nullable: true, description: "true: not CLOSED or RESOLVED; false: RESOLVED or CLOSED" }) open?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "some cycle ever breached" }) breached?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "a breached cycle is still open" }) overdue?: boolean | null;
   @Field(() => String, { nullable: true, description: "number or words of the title" }) search?: string | null;
+}
+
+@InputType()
+export class AddCommentInput {
+  @Field(() => ID) incidentId!: string;
+  @Field() body!: string;
+  @Field(() => CommentVisibility) visibility!: CommentVisibility;
+  @Field(() => ContactChannel, { nullable: true }) channel?: ContactChannel | null;
+}
+
+@InputType({ description: "the summary is sent to the customer" })
+export class ResolveIncidentInput {
+  @Field(() => ID) incidentId!: string;
+  @Field() summary!: string;
+  @Field(() => ID, { nullable: true }) articleId?: string | null;
+}
+
+@InputType()
+export class EscalateIncidentInput {
+  @Field(() => ID) incidentId!: string;
+  @Field() reason!: string;
 }
 
 @InputType()

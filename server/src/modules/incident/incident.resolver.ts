@@ -1,15 +1,25 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Ctx as Context } from "../../graphql/context.js";
-import { SupportLevel, Severity } from "../../graphql/enums.js";
-import { fromGlobalId, pageSize } from "../../graphql/ids.js";
+import { CommentVisibility, ContactChannel, Severity, SupportLevel } from "../../graphql/enums.js";
+import { decodeCursor, encodeCursor, fromGlobalId, pageSize, toGlobalId } from "../../graphql/ids.js";
 import { createLoaders } from "../../graphql/loaders.js";
-import { requireRole, READERS } from "../access/principal.js";
+import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
-import { IncidentFilter, OpenIncidentInput } from "./incident.inputs.js";
-import type { IncidentEventMessage } from "./incident.rows.js";
-import { Incident, IncidentConnection, IncidentEvent, OpenIncidentPayload } from "./incident.types.js";
+import { ArticleMatch } from "../knowledge/knowledge.types.js";
+import { AddCommentInput, EscalateIncidentInput, IncidentFilter, OpenIncidentInput, ResolveIncidentInput } from "./incident.inputs.js";
+import type { IncidentEventMessage, IncidentRow } from "./incident.rows.js";
+import {
+  Comment,
+  Incident,
+  IncidentConnection,
+  IncidentEvent,
+  IncidentEventConnection,
+  OpenIncidentPayload,
+  SlaClock,
+} from "./incident.types.js";
 
 const ALL_READERS = [...READERS, "CUSTOMER"] as const;
+const incidentKey = (id: string) => fromGlobalId(id, "Incident", "incidentId");
 
 @Resolver(() => Incident)
 export class IncidentResolver {
@@ -32,7 +42,7 @@ export class IncidentResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<IncidentConnection> {
     requireRole(ctx.principal, ALL_READERS, "read incidents");
-    const page = await ctx.services.incidents.list(ctx.principal, filter ?? {}, pageSize(first), after);
+    const page = await ctx.services.incidents.list(ctx.principal, filter ?? {}, pageSize(first), after, ctx.now);
     const edges = page.rows.map((row) => ({ cursor: ctx.services.incidents.cursorOf(row), node: Incident.from(row) }));
     return {
       edges,
@@ -58,6 +68,73 @@ export class IncidentResolver {
     return { incident: Incident.from(row), suggestedArticles: [] };
   }
 
+  @Mutation(() => Incident, { description: "a CUSTOMER key's comment is the customer's word: it resumes a waiting incident and never counts as an update" })
+  async addComment(@Ctx() ctx: Context, @Arg("input", () => AddCommentInput) input: AddCommentInput): Promise<Incident> {
+    requireRole(ctx.principal, ["ADMIN", "LEAD", "AGENT", "INTEGRATOR", "CUSTOMER"], "comment on incidents");
+    const row = await ctx.services.incidents.addComment(ctx.principal, ctx.now, {
+      incidentId: incidentKey(input.incidentId),
+      body: input.body,
+      visibility: input.visibility,
+      channel: input.channel ?? null,
+    });
+    return Incident.from(row);
+  }
+
+  @Mutation(() => Incident)
+  async changeSeverity(
+    @Ctx() ctx: Context,
+    @Arg("incidentId", () => ID) incidentId: string,
+    @Arg("severity", () => Severity) severity: Severity,
+    @Arg("reason") reason: string,
+  ): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "change severity");
+    return Incident.from(await ctx.services.incidents.changeSeverity(ctx.principal, ctx.now, incidentKey(incidentId), severity, reason));
+  }
+
+  @Mutation(() => Incident)
+  async assignIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string, @Arg("agentId", () => ID) agentId: string): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "assign incidents");
+    return Incident.from(await ctx.services.incidents.assign(ctx.principal, ctx.now, incidentKey(incidentId), fromGlobalId(agentId, "Agent", "agentId")));
+  }
+
+  @Mutation(() => Incident)
+  async escalateIncident(@Ctx() ctx: Context, @Arg("input", () => EscalateIncidentInput) input: EscalateIncidentInput): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "escalate incidents");
+    return Incident.from(await ctx.services.incidents.escalate(ctx.principal, ctx.now, incidentKey(input.incidentId), input.reason));
+  }
+
+  @Mutation(() => Incident)
+  async waitForCustomer(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "wait for the customer");
+    return Incident.from(await ctx.services.incidents.waitForCustomer(ctx.principal, ctx.now, incidentKey(incidentId)));
+  }
+
+  @Mutation(() => Incident)
+  async resumeIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "resume incidents");
+    return Incident.from(await ctx.services.incidents.resume(ctx.principal, ctx.now, incidentKey(incidentId)));
+  }
+
+  @Mutation(() => Incident)
+  async resolveIncident(@Ctx() ctx: Context, @Arg("input", () => ResolveIncidentInput) input: ResolveIncidentInput): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "resolve incidents");
+    return Incident.from(
+      await ctx.services.incidents.resolve(ctx.principal, ctx.now, { incidentId: incidentKey(input.incidentId), summary: input.summary, articleId: input.articleId ?? null }),
+    );
+  }
+
+  @Mutation(() => Incident)
+  async closeIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    requireRole(ctx.principal, STAFF, "close incidents");
+    return Incident.from(await ctx.services.incidents.close(ctx.principal, ctx.now, incidentKey(incidentId)));
+  }
+
+  @Mutation(() => Incident)
+  async reopenIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string, @Arg("reason") reason: string): Promise<Incident> {
+    requireRole(ctx.principal, [...STAFF, "CUSTOMER"], "reopen incidents");
+    return Incident.from(await ctx.services.incidents.reopen(ctx.principal, ctx.now, incidentKey(incidentId), reason));
+  }
+
   @FieldResolver(() => Product)
   async product(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Product> {
     return Product.from((await ctx.loaders.product.load(incident.row.product_id))!);
@@ -67,6 +144,98 @@ export class IncidentResolver {
   async requester(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Contact> {
     const row = (await ctx.loaders.contact.load(incident.row.requester_id))!;
     return ctx.principal.role === "DISPLAY" ? Contact.forDisplay(row) : Contact.from(row);
+  }
+
+  @FieldResolver(() => Agent, { nullable: true })
+  async assignee(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Agent | null> {
+    if (!incident.row.assignee_id) return null;
+    const row = await ctx.loaders.agent.load(incident.row.assignee_id);
+    return row ? Agent.from(row) : null;
+  }
+
+  @FieldResolver(() => [SlaClock], { description: "every cycle, oldest first" })
+  clocks(@Root() incident: Incident, @Ctx() ctx: Context): SlaClock[] {
+    return incident.derive(ctx.now).clocks.map(SlaClock.from);
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: "earliest dueAt among RUNNING cycles; null when none runs" })
+  nextDueAt(@Root() incident: Incident, @Ctx() ctx: Context): Date | null {
+    const v = incident.derive(ctx.now).nextDueAt;
+    return v === null ? null : new Date(v);
+  }
+
+  @FieldResolver(() => Boolean, { description: "a BREACHED cycle is still open (not stopped)" })
+  overdue(@Root() incident: Incident, @Ctx() ctx: Context): boolean {
+    return incident.derive(ctx.now).overdue;
+  }
+
+  @FieldResolver(() => Boolean, { description: "any cycle ever breached" })
+  breached(@Root() incident: Incident, @Ctx() ctx: Context): boolean {
+    return incident.derive(ctx.now).breached;
+  }
+
+  @FieldResolver(() => Boolean, { description: "the channel is not one recommended for the severity" })
+  channelMismatch(@Root() incident: Incident, @Ctx() ctx: Context): boolean {
+    return incident.derive(ctx.now).channelMismatch;
+  }
+
+  @FieldResolver(() => [Comment])
+  async comments(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Comment[]> {
+    const role = ctx.principal.role;
+    if (role === "DISPLAY") return [];
+    const rows = await ctx.loaders.comments.load(incident.row.id);
+    return rows
+      .filter((c) => role !== "CUSTOMER" || c.visibility === "PUBLIC")
+      .map((c) =>
+        Object.assign(new Comment(), {
+          id: toGlobalId("Comment", c.id),
+          authorAgentId: c.author_agent_id,
+          body: c.body,
+          visibility: c.visibility as CommentVisibility,
+          channel: c.channel as ContactChannel | null,
+          byCustomer: c.author_kind === "CUSTOMER",
+          createdAt: c.created_at,
+        }),
+      );
+  }
+
+  @FieldResolver(() => IncidentEventConnection, { description: "oldest first" })
+  async timeline(
+    @Root() incident: Incident,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<IncidentEventConnection> {
+    const size = pageSize(first, 100, 500);
+    const afterSeq = after ? String(decodeCursor(after, ["string"])[0]) : null;
+    if (afterSeq !== null && !/^\d{1,19}$/.test(afterSeq)) decodeCursor("!", ["string"]);
+    const redacted = ctx.principal.role === "CUSTOMER" || ctx.principal.role === "DISPLAY";
+    const page = await ctx.services.incidents.timeline(incident.row.id, size, afterSeq, ctx.principal.role === "CUSTOMER");
+    const edges = page.rows.map((m) => ({ cursor: encodeCursor([m.sequence]), node: IncidentEvent.from(m, redacted) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: Boolean(after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  @FieldResolver(() => [ArticleMatch], { description: "the best published articles for this incident (the knowledge base arrives with its issue)" })
+  suggestedArticles(@Arg("first", () => Int, { nullable: true, defaultValue: 5 }) _first: number): ArticleMatch[] {
+    return [];
+  }
+}
+
+@Resolver(() => Comment)
+export class CommentResolver {
+  @FieldResolver(() => Agent, { nullable: true, description: "null when written by the customer or the product" })
+  async author(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Agent | null> {
+    if (!comment.authorAgentId) return null;
+    const row = await ctx.loaders.agent.load(comment.authorAgentId);
+    return row ? Agent.from(row) : null;
   }
 }
 
@@ -112,6 +281,6 @@ export class IncidentEventResolver {
 
   @FieldResolver(() => Incident)
   async incident(@Root() event: IncidentEvent, @Ctx() ctx: Context): Promise<Incident> {
-    return Incident.from((await ctx.loaders.incident.load(event.message.incidentId))!);
+    return Incident.from((await ctx.loaders.incident.load(event.message.incidentId)) as IncidentRow);
   }
 }

@@ -1,4 +1,6 @@
 /** Row shapes read by hand-written SQL, shared by the service and the loaders. */
+import type { IncidentHistoryEvent } from "../../domain/index.js";
+
 export interface IncidentRow {
   id: string;
   number: string;
@@ -19,11 +21,16 @@ export interface IncidentRow {
   next_due_at: Date | null;
   overdue: boolean;
   breached: boolean;
+  at_risk: boolean;
+  channel_mismatch: boolean;
+  next_decision_at: Date | null;
+  /** The history in the SLA engine's form (instants as epoch ms). */
+  sla_history: IncidentHistoryEvent[];
   version: number;
 }
 
 export const INCIDENT_COLUMNS =
-  "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, recorded_at, first_responded_at, resolved_at, closed_at, next_due_at, overdue, breached, version";
+  "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, recorded_at, first_responded_at, resolved_at, closed_at, next_due_at, overdue, breached, at_risk, channel_mismatch, next_decision_at, sla_history, version";
 
 export type ActorKind = "AGENT" | "LEAD" | "ADMIN" | "INTEGRATOR" | "CUSTOMER" | "SYSTEM";
 
@@ -40,7 +47,8 @@ export interface IncidentEventMessage {
   actorName: string | null;
   public: boolean;
   data: Record<string, unknown>;
-  incident: { severity: string; level: string; productCode: string; status: string; requesterId: string };
+  /** The incident as the event left it (published events); null on a timeline read. */
+  incident: { severity: string; level: string; productCode: string; status: string; requesterId: string } | null;
 }
 
 export const INCIDENT_EVENTS_TOPIC = "incident-events";

@@ -1,4 +1,15 @@
-import { DomainError } from "../../domain/errors.js";
+import {
+  decide,
+  deriveIncident,
+  isPublicCommunication,
+  pendingDecisions,
+  DomainError,
+  type DerivedIncident,
+  type IncidentCommand,
+  type IncidentHistoryEvent,
+  type Severity,
+  type SlaTargets,
+} from "../../domain/index.js";
 import type { Db, Sql } from "../../platform/data-source.js";
 import type { OrderedStream, Position } from "../../platform/ordered-stream.js";
 import type { PushQueue } from "../../platform/push-queue.js";
@@ -6,7 +17,9 @@ import { decodeCursor, encodeCursor } from "../../graphql/ids.js";
 import { actorKindOf, type Principal } from "../access/principal.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
 import { text } from "../common/validate.js";
-import { appendEvents } from "./incident-events.repo.js";
+import type { SlaPolicyService } from "../sla-policy/sla-policy.service.js";
+import { appendEvents, type NewEvent } from "./incident-events.repo.js";
+import { SYSTEM, toStored, type Actor } from "./incident-history.js";
 import { INCIDENT_COLUMNS, type IncidentEventMessage, type IncidentRow } from "./incident.rows.js";
 
 export interface OpenIncidentCommand {
@@ -14,7 +27,7 @@ export interface OpenIncidentCommand {
   description: string;
   productCode: string;
   channel: "PHONE" | "EMAIL" | "WEB";
-  severity: "CRITICAL" | "HIGH" | "NORMAL";
+  severity: Severity;
   requester?: { name: string; email?: string | null; phone?: string | null; organization?: string | null } | null;
   requesterId?: string | null;
   openedAt?: Date | null;
@@ -26,6 +39,8 @@ export interface IncidentListFilter {
   level?: string[] | null;
   productCode?: string | null;
   open?: boolean | null;
+  breached?: boolean | null;
+  overdue?: boolean | null;
   search?: string | null;
 }
 
@@ -42,14 +57,65 @@ export interface EventStreamFilter {
   incidentId?: string | null;
 }
 
+export interface CommentRow {
+  id: string;
+  incident_id: string;
+  body: string;
+  visibility: "PUBLIC" | "INTERNAL";
+  channel: "PHONE" | "EMAIL" | "WEB" | null;
+  author_kind: "AGENT" | "CUSTOMER" | "SYSTEM";
+  author_agent_id: string | null;
+  author_name: string | null;
+  created_at: Date;
+}
+
+/** What a command adds beyond its history events: rows and details that only the API needs. */
+interface CommandExtras {
+  /** Details stored with the command's events (a reason, a summary, a comment id). */
+  data?: Record<string, unknown>;
+  comment?: { body: string; visibility: "PUBLIC" | "INTERNAL"; channel: string | null; authorKind: "AGENT" | "CUSTOMER" | "SYSTEM" };
+}
+
+const OPEN_STATUSES = ["NEW", "IN_PROGRESS", "PENDING_CUSTOMER"];
+const RECOMPUTE_BATCH = 200;
+
+/** A stable JSON for comparing targets (jsonb reorders object keys). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value as object)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function actorOf(by: Principal): Actor {
+  return { kind: actorKindOf(by), agentId: by.agentId, name: by.actorName };
+}
+
+/** The author kind the SLA engine sees: a customer's word never counts as an update; an integrator logs for the desk. */
+function authorKindOf(by: Principal): "AGENT" | "CUSTOMER" | "SYSTEM" {
+  return by.role === "CUSTOMER" ? "CUSTOMER" : by.role === "INTEGRATOR" ? "SYSTEM" : "AGENT";
+}
+
 /** Owns incident transactions: every change is events + projection + outbox, committed together. */
 export class IncidentService {
+  private policy!: SlaPolicyService;
+
   constructor(
     private readonly db: Db,
     private readonly catalog: CatalogService,
     private readonly stream: OrderedStream<IncidentEventMessage>,
     private readonly afterCommit: () => void,
   ) {}
+
+  /** Wired after construction: policy edits call back into this service to recompute. */
+  usePolicy(policy: SlaPolicyService): void {
+    this.policy = policy;
+  }
 
   async open(cmd: OpenIncidentCommand, by: Principal, now: Date): Promise<IncidentRow> {
     const title = text(cmd.title, "title", { max: 200 });
@@ -58,7 +124,7 @@ export class IncidentService {
     if (openedAt.getTime() > now.getTime()) {
       throw new DomainError("BAD_USER_INPUT", `openedAt ${openedAt.toISOString()} is in the future (now is ${now.toISOString()})`, { field: "openedAt" });
     }
-    const actorKind = actorKindOf(by);
+    const actor = actorOf(by);
     if (by.role !== "CUSTOMER" && !cmd.requester && !cmd.requesterId) {
       throw new DomainError("BAD_USER_INPUT", "requester or requesterId is required", { field: "requester" });
     }
@@ -76,35 +142,284 @@ export class IncidentService {
       } else {
         requesterId = (await this.catalog.findOrCreateContact(tx, cmd.requester!)).id;
       }
+      const targets = (await this.policy.policy(tx))[cmd.severity];
+      const opened: IncidentHistoryEvent = {
+        type: "OPENED",
+        at: openedAt.getTime(),
+        recordedAt: now.getTime(),
+        severity: cmd.severity,
+        level: "L1",
+        channel: cmd.channel,
+        productCode: product.code,
+        targets,
+      };
+      // An import (openedAt in the past) records what the rules decided since, silently.
+      const decisions = pendingDecisions([opened], now.getTime()).map((d) => d.event);
+      const history = [opened, ...decisions];
+      const d = deriveIncident(history, now.getTime());
       const [{ n }] = await tx.query<{ n: string }>("SELECT nextval('incident_number_seq')::text AS n");
       const number = `INC-${n.padStart(6, "0")}`;
       const [incident] = await tx.query<IncidentRow>(
-        `INSERT INTO incident (number, title, description, severity, channel, status, level, product_id, requester_id, opened_at, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, 'NEW', 'L1', $6, $7, $8, $9)
+        `INSERT INTO incident (number, title, description, severity, channel, status, level, product_id, requester_id, opened_at, recorded_at,
+                               next_due_at, next_decision_at, overdue, breached, at_risk, channel_mismatch, sla_history)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
          RETURNING ${INCIDENT_COLUMNS}`,
-        [number, title, description, cmd.severity, cmd.channel, product.id, requesterId, openedAt, now],
-      );
-      await appendEvents(
-        tx,
-        incident.id,
         [
-          {
-            type: "OPENED",
-            at: openedAt,
-            actorKind,
-            actorAgentId: by.agentId,
-            actorName: by.actorName,
-            public: true,
-            data: { number, severity: cmd.severity, channel: cmd.channel, level: "L1", productCode: product.code, title },
-          },
+          number,
+          title,
+          description,
+          cmd.severity,
+          cmd.channel,
+          d.status,
+          d.level,
+          product.id,
+          requesterId,
+          openedAt,
+          now,
+          ms(d.nextDueAt),
+          ms(d.nextDecisionAt),
+          d.overdue,
+          d.breached,
+          d.atRisk,
+          d.channelMismatch,
+          JSON.stringify(history),
         ],
-        { severity: incident.severity, level: incident.level, productCode: product.code, status: incident.status, requesterId },
-        now,
       );
+      const stored = [
+        toStored(opened, actor, false, { number, title }),
+        ...decisions.map((e) => toStored(e, SYSTEM, false)),
+      ];
+      await appendEvents(tx, incident.id, stored, snapshotOf(incident, product.code), now);
       return incident;
     });
     this.afterCommit();
     return row;
+  }
+
+  /**
+   * The one path for a change to an existing incident: lock it, record the decisions the
+   * rules took by themselves up to `now`, decide the command against the resulting status,
+   * then write events, projection and outbox in one transaction.
+   */
+  private async change(
+    incidentId: string,
+    by: Principal,
+    now: Date,
+    command: (state: DerivedIncident, row: IncidentRow, tx: Sql) => Promise<{ command: IncidentCommand; extras?: CommandExtras }>,
+  ): Promise<IncidentRow> {
+    const row = await this.db.transaction(async (tx) => {
+      const [current] = await tx.query<IncidentRow & { product_code: string }>(
+        `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
+           FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR UPDATE OF i`,
+        [incidentId],
+      );
+      if (!current || (by.role === "CUSTOMER" && current.requester_id !== by.contactId)) {
+        throw new DomainError("NOT_FOUND", "no incident with that id");
+      }
+      const at = now.getTime();
+      const decisions = pendingDecisions(current.sla_history, at).map((d) => d.event);
+      const before = [...current.sla_history, ...decisions];
+      const state = deriveIncident(before, at);
+      const { command: cmd, extras } = await command(state, current, tx);
+      const events = decide({ status: state.status, level: state.level }, cmd, at);
+      const history = [...before, ...events];
+      const d = deriveIncident(history, at);
+
+      const actor = actorOf(by);
+      let hadPublic = current.sla_history.some(isPublicCommunication) || decisions.some(isPublicCommunication);
+      const firstPublic = (e: IncidentHistoryEvent) => {
+        const first = !hadPublic && isPublicCommunication(e);
+        if (isPublicCommunication(e)) hadPublic = true;
+        return first;
+      };
+      let commentId: string | null = null;
+      if (extras?.comment) {
+        const [c] = await tx.query<{ id: string }>(
+          `INSERT INTO comment (incident_id, body, visibility, channel, author_kind, author_agent_id, author_name, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [incidentId, extras.comment.body, extras.comment.visibility, extras.comment.channel, extras.comment.authorKind, by.agentId, by.actorName, now],
+        );
+        commentId = c.id;
+      }
+      const stored: NewEvent[] = [
+        ...decisions.map((e) => toStored(e, SYSTEM, firstPublic(e))),
+        ...events.map((e) =>
+          toStored(e, actor, firstPublic(e), {
+            ...(extras?.data ?? {}),
+            ...(commentId && e.type === "COMMENTED" ? { commentId } : {}),
+          }),
+        ),
+      ];
+      const assignee = events.find((e) => e.type === "ASSIGNED");
+      const levelChanged = d.level !== current.level;
+      const [updated] = await tx.query<IncidentRow>(
+        `UPDATE incident SET status = $2, level = $3, severity = $4,
+                assignee_id = CASE WHEN $5::boolean THEN $6::uuid WHEN $7::boolean THEN NULL ELSE assignee_id END,
+                first_responded_at = $8, resolved_at = $9, closed_at = $10, next_due_at = $11, next_decision_at = $12,
+                overdue = $13, breached = $14, at_risk = $15, channel_mismatch = $16, sla_history = $17::jsonb,
+                version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
+        [
+          incidentId,
+          d.status,
+          d.level,
+          d.severity,
+          Boolean(assignee),
+          assignee && assignee.type === "ASSIGNED" ? assignee.agentId : null,
+          levelChanged,
+          ms(d.firstRespondedAt),
+          ms(d.resolvedAt),
+          ms(d.closedAt),
+          ms(d.nextDueAt),
+          ms(d.nextDecisionAt),
+          d.overdue,
+          d.breached,
+          d.atRisk,
+          d.channelMismatch,
+          JSON.stringify(history),
+        ],
+      );
+      await appendEvents(tx, incidentId, stored, snapshotOf(updated, current.product_code), now);
+      return updated;
+    });
+    this.afterCommit();
+    return row;
+  }
+
+  addComment(by: Principal, now: Date, input: { incidentId: string; body: string; visibility: "PUBLIC" | "INTERNAL"; channel?: string | null }): Promise<IncidentRow> {
+    const body = text(input.body, "body", { max: 20_000 });
+    const authorKind = authorKindOf(by);
+    if (authorKind === "CUSTOMER" && input.visibility === "INTERNAL") {
+      throw new DomainError("FORBIDDEN", "a CUSTOMER key may not write internal notes");
+    }
+    return this.change(input.incidentId, by, now, async () => {
+      const channel = (input.channel ?? null) as "PHONE" | "EMAIL" | "WEB" | null;
+      const command: IncidentCommand =
+        authorKind === "CUSTOMER"
+          ? { type: "customerComment", channel }
+          : input.visibility === "PUBLIC"
+            ? { type: "publicComment", channel, authorKind }
+            : { type: "internalNote", authorKind };
+      return { command, extras: { comment: { body, visibility: input.visibility, channel, authorKind } } };
+    });
+  }
+
+  changeSeverity(by: Principal, now: Date, incidentId: string, severity: Severity, reason: string): Promise<IncidentRow> {
+    const why = text(reason, "reason", { max: 2_000 });
+    return this.change(incidentId, by, now, async (state, _row, tx) => {
+      if (state.severity === severity) {
+        throw new DomainError("CONFLICT", `the incident is already ${severity}`);
+      }
+      const targets = (await this.policy.policy(tx))[severity];
+      return { command: { type: "changeSeverity", severity, targets }, extras: { data: { reason: why, from: state.severity } } };
+    });
+  }
+
+  assign(by: Principal, now: Date, incidentId: string, agentId: string): Promise<IncidentRow> {
+    return this.change(incidentId, by, now, async (_state, _row, tx) => {
+      const [agent] = await tx.query<{ id: string; level: "L1" | "L2" | "L3"; name: string }>("SELECT id, level, name FROM agent WHERE id = $1", [agentId]);
+      if (!agent) throw new DomainError("NOT_FOUND", "no agent with that id");
+      return { command: { type: "assign", agentId: agent.id, agentLevel: agent.level }, extras: { data: { agentName: agent.name } } };
+    });
+  }
+
+  escalate(by: Principal, now: Date, incidentId: string, reason: string): Promise<IncidentRow> {
+    const why = text(reason, "reason", { max: 2_000 });
+    return this.change(incidentId, by, now, async () => ({ command: { type: "escalate" }, extras: { data: { reason: why } } }));
+  }
+
+  waitForCustomer(by: Principal, now: Date, incidentId: string): Promise<IncidentRow> {
+    return this.change(incidentId, by, now, async () => ({ command: { type: "waitForCustomer" } }));
+  }
+
+  resume(by: Principal, now: Date, incidentId: string): Promise<IncidentRow> {
+    return this.change(incidentId, by, now, async () => ({ command: { type: "resume" } }));
+  }
+
+  resolve(by: Principal, now: Date, input: { incidentId: string; summary: string; articleId?: string | null }): Promise<IncidentRow> {
+    const summary = text(input.summary, "summary", { max: 20_000 });
+    return this.change(input.incidentId, by, now, async () => {
+      if (input.articleId) throw new DomainError("NOT_FOUND", "no knowledge article with that id");
+      // The summary is sent to the customer: it is kept as a public comment too.
+      return {
+        command: { type: "resolve", by: "PERSON" },
+        extras: { data: { summary }, comment: { body: summary, visibility: "PUBLIC", channel: null, authorKind: authorKindOf(by) } },
+      };
+    });
+  }
+
+  close(by: Principal, now: Date, incidentId: string): Promise<IncidentRow> {
+    return this.change(incidentId, by, now, async () => ({ command: { type: "close" } }));
+  }
+
+  reopen(by: Principal, now: Date, incidentId: string, reason: string): Promise<IncidentRow> {
+    const why = text(reason, "reason", { max: 2_000 });
+    return this.change(incidentId, by, now, async () => ({ command: { type: "reopen" }, extras: { data: { reason: why } } }));
+  }
+
+  /**
+   * After a policy or calendar edit: every incident that is not CLOSED and whose severity
+   * uses the edited targets gets a POLICY_CHANGED event with the targets now in force, in
+   * batches, each its own transaction. Idempotent: an incident already on those targets is
+   * left alone. Returns how many incidents changed.
+   */
+  async recomputeTargets(severities: Severity[], now: Date): Promise<number> {
+    const policy = await this.policy.policy();
+    let changed = 0;
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const ids = await this.db.query<{ id: string }>(
+        `SELECT id FROM incident WHERE status <> 'CLOSED' AND severity = ANY($1::text[]) AND id > $2 ORDER BY id LIMIT ${RECOMPUTE_BATCH}`,
+        [severities, after],
+      );
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1].id;
+      for (const { id } of ids) {
+        const done = await this.applyTargets(id, policy, now).catch((err: unknown) => {
+          if (err instanceof DomainError) return false;
+          throw err;
+        });
+        if (done) changed++;
+      }
+    }
+    return changed;
+  }
+
+  private async applyTargets(incidentId: string, policy: Record<Severity, SlaTargets>, now: Date): Promise<boolean> {
+    let changed = false;
+    await this.db.transaction(async (tx) => {
+      const [current] = await tx.query<IncidentRow & { product_code: string }>(
+        `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
+           FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 AND i.status <> 'CLOSED' FOR UPDATE OF i`,
+        [incidentId],
+      );
+      if (!current) return;
+      const at = now.getTime();
+      const decisions = pendingDecisions(current.sla_history, at).map((e) => e.event);
+      const before = [...current.sla_history, ...decisions];
+      const state = deriveIncident(before, at);
+      const targets = policy[state.severity];
+      if (canonical(state.targets) === canonical(targets)) return;
+      const event: IncidentHistoryEvent = { type: "POLICY_CHANGED", at, targets };
+      const history = [...before, event];
+      const d = deriveIncident(history, at);
+      const [updated] = await tx.query<IncidentRow>(
+        `UPDATE incident SET status = $2, level = $3, next_due_at = $4, next_decision_at = $5, overdue = $6, breached = $7, at_risk = $8,
+                channel_mismatch = $9, sla_history = $10::jsonb, resolved_at = $11, closed_at = $12, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
+        [incidentId, d.status, d.level, ms(d.nextDueAt), ms(d.nextDecisionAt), d.overdue, d.breached, d.atRisk, d.channelMismatch, JSON.stringify(history), ms(d.resolvedAt), ms(d.closedAt)],
+      );
+      await appendEvents(
+        tx,
+        incidentId,
+        [...decisions.map((e) => toStored(e, SYSTEM, false)), toStored(event, SYSTEM, false, { severity: state.severity })],
+        snapshotOf(updated, current.product_code),
+        now,
+      );
+      changed = true;
+    });
+    if (changed) this.afterCommit();
+    return changed;
   }
 
   /** One incident by id or number, as `by` may see it (another customer's incident does not exist). */
@@ -118,7 +433,7 @@ export class IncidentService {
   }
 
   /** A page, newest first (openedAt, then id), with keyset cursors. */
-  async list(by: Principal, filter: IncidentListFilter, first: number, after: string | null | undefined): Promise<IncidentPage> {
+  async list(by: Principal, filter: IncidentListFilter, first: number, after: string | null | undefined, now: Date): Promise<IncidentPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -130,8 +445,17 @@ export class IncidentService {
     if (filter.severity?.length) where.push(`i.severity = ANY(${p(filter.severity)}::text[])`);
     if (filter.level?.length) where.push(`i.level = ANY(${p(filter.level)}::text[])`);
     if (filter.productCode) where.push(`i.product_id = (SELECT id FROM product WHERE code = ${p(filter.productCode)})`);
-    if (filter.open === true) where.push(`i.status NOT IN ('RESOLVED','CLOSED')`);
+    if (filter.open === true) where.push(`i.status IN ('NEW','IN_PROGRESS','PENDING_CUSTOMER')`);
     if (filter.open === false) where.push(`i.status IN ('RESOLVED','CLOSED')`);
+    // A running cycle whose due has passed has breached even before the watcher records it.
+    if (filter.overdue !== undefined && filter.overdue !== null) {
+      const cond = `(i.overdue OR (i.next_due_at IS NOT NULL AND i.next_due_at < ${p(now)}::timestamptz))`;
+      where.push(filter.overdue ? cond : `NOT ${cond}`);
+    }
+    if (filter.breached !== undefined && filter.breached !== null) {
+      const cond = `(i.breached OR (i.next_due_at IS NOT NULL AND i.next_due_at < ${p(now)}::timestamptz))`;
+      where.push(filter.breached ? cond : `NOT ${cond}`);
+    }
     const search = filter.search?.trim();
     if (search) {
       if (search.length > 200) throw new DomainError("BAD_USER_INPUT", "search is too long (at most 200 characters)", { field: "search" });
@@ -141,9 +465,11 @@ export class IncidentService {
       where.push(number ? `(i.number = ${p(number.startsWith("INC-") ? number : `INC-${number.padStart(6, "0")}`)} OR (${titleMatch}))` : `(${titleMatch})`);
     }
     const filtered = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const filterParams = params.length;
     let cursorClause = "";
     if (after) {
       const [openedAt, id] = decodeCursor(after, ["string", "string"]) as [string, string];
+      if (Number.isNaN(Date.parse(openedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new DomainError("BAD_USER_INPUT", "after is not a valid cursor", { field: "after" });
       cursorClause = `WHERE (s.opened_at, s.id) < (${p(openedAt)}::timestamptz, ${p(id)}::uuid)`;
     }
     const rows = await this.db.query<IncidentRow & { total: string }>(
@@ -154,10 +480,22 @@ export class IncidentService {
     );
     let totalCount = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && (after || first === 0)) {
-      const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM incident i ${filtered}`, params.slice(0, params.length - (after ? 2 : 0)));
+      const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM incident i ${filtered}`, params.slice(0, filterParams));
       totalCount = Number(c.n);
     }
     return { rows: rows.slice(0, first), totalCount, hasNextPage: rows.length > first };
+  }
+
+  /** An incident's events, oldest first, after a sequence; `publicOnly` for CUSTOMER keys. */
+  async timeline(incidentId: string, first: number, afterSequence: string | null, publicOnly: boolean): Promise<{ rows: IncidentEventMessage[]; hasNextPage: boolean }> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT sequence::text AS sequence, tx_id::text AS tx_id, incident_id, type, at, recorded_at, actor_kind, actor_agent_id, actor_name, public, data
+         FROM incident_event
+        WHERE incident_id = $1 AND sequence > $2::bigint ${publicOnly ? "AND public" : ""}
+        ORDER BY sequence LIMIT ${first + 1}`,
+      [incidentId, afterSequence ?? "0"],
+    );
+    return { rows: rows.slice(0, first).map(messageOf), hasNextPage: rows.length > first };
   }
 
   /** Live events as `by` may see them, optionally resuming right after `afterSequence`. */
@@ -169,12 +507,16 @@ export class IncidentService {
       if (!row) throw new DomainError("BAD_USER_INPUT", `no event with sequence ${afterSequence}`, { field: "afterSequence" });
       from = { tx: BigInt(row.tx_id), seq: BigInt(afterSequence) };
     }
-    const accept = (m: IncidentEventMessage) =>
-      (by.role !== "CUSTOMER" || (m.incident.requesterId === by.contactId && m.public)) &&
-      (!filter.incidentId || m.incidentId === filter.incidentId) &&
-      (!filter.severity?.length || filter.severity.includes(m.incident.severity)) &&
-      (!filter.level?.length || filter.level.includes(m.incident.level)) &&
-      (!filter.productCodes?.length || filter.productCodes.includes(m.incident.productCode));
+    const accept = (m: IncidentEventMessage) => {
+      const i = m.incident!;
+      return (
+        (by.role !== "CUSTOMER" || (i.requesterId === by.contactId && m.public)) &&
+        (!filter.incidentId || m.incidentId === filter.incidentId) &&
+        (!filter.severity?.length || filter.severity.includes(i.severity)) &&
+        (!filter.level?.length || filter.level.includes(i.level)) &&
+        (!filter.productCodes?.length || filter.productCodes.includes(i.productCode))
+      );
+    };
     return this.stream.subscribe(from, accept);
   }
 
@@ -183,9 +525,50 @@ export class IncidentService {
   }
 }
 
+interface EventRow {
+  sequence: string;
+  tx_id: string;
+  incident_id: string;
+  type: string;
+  at: Date;
+  recorded_at: Date;
+  actor_kind: IncidentEventMessage["actorKind"];
+  actor_agent_id: string | null;
+  actor_name: string | null;
+  public: boolean;
+  data: Record<string, unknown>;
+}
+
+/** A stored event as the API shows it on a timeline (the incident itself is loaded by id). */
+function messageOf(r: EventRow): IncidentEventMessage {
+  return {
+    sequence: r.sequence,
+    txId: r.tx_id,
+    incidentId: r.incident_id,
+    type: r.type,
+    at: r.at.toISOString(),
+    recordedAt: r.recorded_at.toISOString(),
+    actorKind: r.actor_kind,
+    actorAgentId: r.actor_agent_id,
+    actorName: r.actor_name,
+    public: r.public,
+    data: r.data,
+    incident: null,
+  };
+}
+
+function ms(v: number | null): Date | null {
+  return v === null ? null : new Date(v);
+}
+
+function snapshotOf(row: IncidentRow, productCode: string): IncidentEventMessage["incident"] {
+  return { severity: row.severity, level: row.level, productCode, status: row.status, requesterId: row.requester_id };
+}
+
 /** ACCESS.md: a CUSTOMER key sees its own incidents only. */
 export function visibleTo(by: Principal, row: Pick<IncidentRow, "requester_id">): boolean {
   return by.role !== "CUSTOMER" || row.requester_id === by.contactId;
 }
 
+export { OPEN_STATUSES };
 export type { Sql };

@@ -1,5 +1,6 @@
-import { Field, Int, ObjectType } from "type-graphql";
-import { ContactChannel, IncidentStatus, Severity, SupportLevel } from "../../graphql/enums.js";
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { deriveIncident, type DerivedIncident, type SlaClockView } from "../../domain/index.js";
+import { ClockKind, ClockState, CommentVisibility, ContactChannel, IncidentStatus, Severity, SupportLevel } from "../../graphql/enums.js";
 import { toGlobalId } from "../../graphql/ids.js";
 import { Node, PageInfo } from "../../graphql/node.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
@@ -17,7 +18,20 @@ export class Incident extends Node {
   @Field(() => IncidentStatus) status!: IncidentStatus;
   @Field(() => SupportLevel) level!: SupportLevel;
   @Field(() => Date) openedAt!: Date;
-  // product, requester: field resolvers (IncidentResolver), through the request's loaders
+  @Field(() => Date, { nullable: true }) firstRespondedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "the last resolution; null while open (after a reopen too)" }) resolvedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  // product, requester, assignee, comments, timeline and the SLA fields: field resolvers
+  // (IncidentResolver), all computed at the request's one `now`.
+
+  private derivedAt?: { now: number; value: DerivedIncident };
+
+  /** The SLA engine's view at `now`, computed once per incident and instant. */
+  derive(now: Date): DerivedIncident {
+    const t = now.getTime();
+    if (this.derivedAt?.now !== t) this.derivedAt = { now: t, value: deriveIncident(this.row.sla_history, t) };
+    return this.derivedAt.value;
+  }
 
   static from(row: IncidentRow): Incident {
     return Object.assign(new Incident(), {
@@ -31,8 +45,64 @@ export class Incident extends Node {
       status: row.status as IncidentStatus,
       level: row.level as SupportLevel,
       openedAt: row.opened_at,
+      firstRespondedAt: row.first_responded_at,
+      resolvedAt: row.resolved_at,
+      closedAt: row.closed_at,
     });
   }
+}
+
+@ObjectType({ description: "One cycle of one SLA clock, as SLA.md defines each figure, at the response's one `now`" })
+export class SlaClock {
+  @Field(() => ClockKind) kind!: ClockKind;
+  @Field(() => Int, { description: "1, 2, … per kind (and, for ESCALATION, per level)" }) cycle!: number;
+  @Field(() => SupportLevel, { nullable: true, description: "ESCALATION only" }) level!: SupportLevel | null;
+  @Field(() => ClockState) state!: ClockState;
+  @Field(() => Date) startedAt!: Date;
+  @Field(() => Date, { description: "its due before any pause" }) originalDueAt!: Date;
+  @Field(() => Date, { description: "its due with pauses applied (while PAUSED: the due it would have if it resumed now)" }) dueAt!: Date;
+  @Field(() => Date, { nullable: true }) stoppedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) breachedAt!: Date | null;
+  @Field() breachedByChange!: boolean;
+  @Field(() => Int, { description: "working seconds from the start (moved to the next working instant) to originalDueAt" }) targetSeconds!: number;
+  @Field(() => Int, { description: "working time, pauses excluded, rounded down" }) elapsedSeconds!: number;
+  @Field(() => Int, { description: "working time left, rounded up; 0 once breached" }) remainingSeconds!: number;
+  @Field(() => Int, { description: "working time spent paused" }) pausedSeconds!: number;
+  @Field({ description: "RUNNING or PAUSED and elapsed ≥ at-risk ratio × target" }) atRisk!: boolean;
+  @Field(() => Int, { nullable: true, description: "once decided: target minus time taken (negative when missed)" }) marginSeconds!: number | null;
+
+  static from(c: SlaClockView): SlaClock {
+    return Object.assign(new SlaClock(), {
+      kind: c.kind as ClockKind,
+      cycle: c.cycle,
+      level: (c.level ?? null) as SupportLevel | null,
+      state: c.state as ClockState,
+      startedAt: new Date(c.startedAt),
+      originalDueAt: new Date(c.originalDueAt),
+      dueAt: new Date(c.dueAt),
+      stoppedAt: c.stoppedAt === null ? null : new Date(c.stoppedAt),
+      breachedAt: c.breachedAt === null ? null : new Date(c.breachedAt),
+      breachedByChange: c.breachedByChange,
+      targetSeconds: c.targetSeconds,
+      elapsedSeconds: c.elapsedSeconds,
+      remainingSeconds: c.remainingSeconds,
+      pausedSeconds: c.pausedSeconds,
+      atRisk: c.atRisk,
+      marginSeconds: c.marginSeconds,
+    });
+  }
+}
+
+@ObjectType()
+export class Comment {
+  authorAgentId!: string | null;
+  @Field(() => ID) id!: string;
+  @Field() body!: string;
+  @Field(() => CommentVisibility) visibility!: CommentVisibility;
+  @Field(() => ContactChannel, { nullable: true }) channel!: ContactChannel | null;
+  @Field() byCustomer!: boolean;
+  @Field(() => Date) createdAt!: Date;
+  // author: field resolver (null when written by the customer or the product)
 }
 
 @ObjectType()
@@ -76,6 +146,18 @@ export class IncidentEvent extends Node {
       data: redacted ? null : JSON.stringify(message.data ?? {}),
     });
   }
+}
+
+@ObjectType()
+export class IncidentEventEdge {
+  @Field() cursor!: string;
+  @Field(() => IncidentEvent) node!: IncidentEvent;
+}
+
+@ObjectType()
+export class IncidentEventConnection {
+  @Field(() => [IncidentEventEdge]) edges!: IncidentEventEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @ObjectType()
