@@ -21,6 +21,7 @@ import type { Principal } from "./modules/access/principal.js";
 import { CatalogService } from "./modules/catalog/catalog.service.js";
 import { INCIDENT_EVENTS_TOPIC, type IncidentEventMessage } from "./modules/incident/incident.rows.js";
 import { IncidentService } from "./modules/incident/incident.service.js";
+import { SLA_ALERTS_TOPIC, type AlertMessage } from "./modules/incident/alert.repo.js";
 import { SimulatedClock, SystemClock, type Clock } from "./platform/clock.js";
 import { ClockService } from "./modules/clock/clock.service.js";
 import { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
@@ -31,6 +32,7 @@ import { BodyTooLarge, readBody, sendJson, serveStatic } from "./platform/http.j
 import type { Logger } from "./platform/logger.js";
 import { OrderedStream } from "./platform/ordered-stream.js";
 import { OutboxRelay } from "./platform/outbox-relay.js";
+import { BreachWatcher } from "./platform/breach-watcher.js";
 import type { Services } from "./services.js";
 
 export interface App {
@@ -61,10 +63,16 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const relay = new OutboxRelay(db, bus, log, config.relayIntervalMs);
   const stream = new OrderedStream<IncidentEventMessage>(db, bus, INCIDENT_EVENTS_TOPIC, log);
   await stream.start();
+  const alertStream = new OrderedStream<AlertMessage>(db, bus, SLA_ALERTS_TOPIC, log);
+  await alertStream.start();
   const clock: Clock = config.clockMode === "simulated" ? await SimulatedClock.open(db, config.clockStart!) : new SystemClock();
   const catalog = new CatalogService(db);
   const apiKeys = new ApiKeyService(db);
-  const incidents = new IncidentService(db, catalog, stream, () => relay.poke());
+  let watcher: BreachWatcher | undefined;
+  const incidents = new IncidentService(db, catalog, stream, (row) => {
+    relay.poke();
+    if (row) void clock.now().then((now) => watcher?.notify(row.next_decision_at, now));
+  });
   const policy = new SlaPolicyService(db, async (severities) => incidents.recomputeTargets(severities, await clock.now()));
   incidents.usePolicy(policy);
   const services: Services = {
@@ -75,10 +83,18 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     apiKeys,
     catalog,
     incidents,
-    clockControl: new ClockService(db, clock),
+    clockControl: new ClockService(db, clock, (tx, until) => watcher!.runDueIn(tx, until), () => relay.poke()),
     policy,
-  };
+    alerts: alertStream,
+  } as Services;
+  watcher = new BreachWatcher(db, clock, bus, (tx, id, until) => incidents.decideDue(tx, id, until), log, {
+    floorMs: config.watcherFloorMs,
+    capMs: config.watcherCapMs,
+    afterCommit: () => relay.poke(),
+  });
+  services.watcher = watcher;
   relay.start();
+  watcher.start();
 
   const firstStartKeys = await apiKeys.bootstrap(config.adminApiKey);
 
@@ -223,7 +239,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         });
         await wsServer.dispose();
         await apollo.stop();
+        await watcher!.stop();
         stream.stop();
+        alertStream.stop();
         await relay.stop();
         await bus.close();
         await db.close();

@@ -7,6 +7,9 @@ import type { CatalogService } from "./modules/catalog/catalog.service.js";
 import type { IncidentService } from "./modules/incident/incident.service.js";
 import type { ClockService } from "./modules/clock/clock.service.js";
 import type { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
+import type { OrderedStream } from "./platform/ordered-stream.js";
+import type { AlertMessage } from "./modules/incident/alert.repo.js";
+import type { BreachWatcher } from "./platform/breach-watcher.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -19,4 +22,7 @@ export interface Services {
   incidents: IncidentService;
   clockControl: ClockService;
   policy: SlaPolicyService;
+  /** Alerts in published order, on this replica. */
+  alerts: OrderedStream<AlertMessage>;
+  watcher: BreachWatcher;
 }

@@ -9,6 +9,7 @@ export enum ArticleStatus { DRAFT = "DRAFT", PUBLISHED = "PUBLISHED", RETIRED = 
 export enum ClockKind { FIRST_RESPONSE = "FIRST_RESPONSE", CUSTOMER_UPDATE = "CUSTOMER_UPDATE", ESCALATION = "ESCALATION", RESOLUTION = "RESOLUTION" }
 export enum ClockState { RUNNING = "RUNNING", PAUSED = "PAUSED", MET = "MET", BREACHED = "BREACHED" }
 export enum CommentVisibility { PUBLIC = "PUBLIC", INTERNAL = "INTERNAL" }
+export enum AlertKind { AT_RISK = "AT_RISK", BREACHED = "BREACHED", ESCALATED = "ESCALATED" }
 
 registerEnumType(Severity, { name: "Severity", description: "Set by front-line support for internal control (SLA.md)" });
 registerEnumType(ContactChannel, { name: "ContactChannel" });
@@ -19,3 +20,4 @@ registerEnumType(ArticleStatus, { name: "ArticleStatus" });
 registerEnumType(ClockKind, { name: "ClockKind" });
 registerEnumType(ClockState, { name: "ClockState" });
 registerEnumType(CommentVisibility, { name: "CommentVisibility" });
+registerEnumType(AlertKind, { name: "AlertKind" });

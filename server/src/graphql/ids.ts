@@ -4,8 +4,8 @@
  */
 import { DomainError } from "../domain/errors.js";
 
-export type NodeType = "Product" | "Contact" | "Agent" | "Incident" | "IncidentEvent" | "ApiKey" | "Comment" | "BusinessCalendar";
-const NODE_TYPES = new Set<string>(["Product", "Contact", "Agent", "Incident", "IncidentEvent", "ApiKey", "Comment", "BusinessCalendar"]);
+export type NodeType = "Product" | "Contact" | "Agent" | "Incident" | "IncidentEvent" | "ApiKey" | "Comment" | "BusinessCalendar" | "SlaAlert";
+const NODE_TYPES = new Set<string>(["Product", "Contact", "Agent", "Incident", "IncidentEvent", "ApiKey", "Comment", "BusinessCalendar", "SlaAlert"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toGlobalId(type: NodeType, key: string): string {

@@ -8,6 +8,7 @@ import type { Db } from "../platform/data-source.js";
 import type { AgentRow, ContactRow, ProductRow } from "../modules/catalog/catalog.types.js";
 import { INCIDENT_COLUMNS, type IncidentRow } from "../modules/incident/incident.rows.js";
 import type { CommentRow } from "../modules/incident/incident.service.js";
+import { ALERT_COLUMNS, type AlertMessage } from "../modules/incident/alert.repo.js";
 
 function byId<T extends { id: string }>(db: Db, sql: string) {
   return new DataLoader<string, T | null>(
@@ -34,6 +35,12 @@ export function createLoaders(db: Db) {
       );
       const map = new Map<string, CommentRow[]>();
       for (const r of rows) map.set(r.incident_id, [...(map.get(r.incident_id) ?? []), r]);
+      return ids.map((id) => map.get(id) ?? []);
+    }),
+    alerts: new DataLoader<string, AlertMessage[]>(async (ids) => {
+      const rows = await db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE incident_id = ANY($1::uuid[]) ORDER BY at, id`, [ids as string[]]);
+      const map = new Map<string, AlertMessage[]>();
+      for (const r of rows) map.set(r.incidentId, [...(map.get(r.incidentId) ?? []), r]);
       return ids.map((id) => map.get(id) ?? []);
     }),
   };

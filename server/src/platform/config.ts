@@ -22,6 +22,10 @@ export interface Config {
   wallboardDir: string;
   relayIntervalMs: number;
   dbPoolSize: number;
+  /** The breach watcher sleeps at least this long between looks (ms). */
+  watcherFloorMs: number;
+  /** …and at most this long (ms). */
+  watcherCapMs: number;
   /** Running under CI (CI=true): tests that need PostgreSQL, Redis or Chromium must not skip. */
   ci: boolean;
 }
@@ -104,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wallboardDir: path.resolve(projectRoot, env.WALLBOARD_DIR || "wallboard/dist"),
     relayIntervalMs: int(env, "RELAY_INTERVAL_MS", 250, 10, 60_000),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+    watcherFloorMs: int(env, "WATCHER_FLOOR_MS", 100, 1, 10_000),
+    watcherCapMs: int(env, "WATCHER_CAP_MS", 1_000, 10, 60_000),
     ci: env.CI === "true" || env.CI === "1",
   };
 }

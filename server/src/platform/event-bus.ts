@@ -15,6 +15,8 @@ import type { Logger } from "./logger.js";
 
 export interface BusMessage {
   topic: string;
+  /** The outbox row's id: with txId, the message's place in the published order. */
+  id: string;
   /** Transaction id of the writing transaction (xid8 as a string). */
   txId: string;
   sequence: string | null;

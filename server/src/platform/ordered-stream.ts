@@ -11,13 +11,14 @@ import type { BusMessage, EventBus } from "./event-bus.js";
 import type { Logger } from "./logger.js";
 import { PushQueue } from "./push-queue.js";
 
+/** A place in the published order: (transaction id, outbox row id). */
 export interface Position {
   tx: bigint;
   seq: bigint;
 }
 
 const after = (a: Position, b: Position) => a.tx > b.tx || (a.tx === b.tx && a.seq > b.seq);
-const positionOf = (m: BusMessage): Position => ({ tx: BigInt(m.txId), seq: BigInt(m.sequence ?? "0") });
+const positionOf = (m: BusMessage): Position => ({ tx: BigInt(m.txId), seq: BigInt(m.id) });
 
 const REPLAY_LIMIT = 10_000;
 
@@ -35,12 +36,12 @@ export class OrderedStream<T> {
   ) {}
 
   async start(): Promise<void> {
-    const [last] = await this.db.query<{ tx_id: string; seq: string }>(
-      `SELECT tx_id::text AS tx_id, event_sequence::text AS seq FROM outbox
+    const [last] = await this.db.query<{ tx_id: string; id: string }>(
+      `SELECT tx_id::text AS tx_id, id::text AS id FROM outbox
         WHERE topic = $1 AND sent_at IS NOT NULL ORDER BY tx_id DESC, id DESC LIMIT 1`,
       [this.topic],
     );
-    if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.seq ?? "0") };
+    if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.id) };
     this.unsubscribe.push(this.bus.on(this.topic, (m) => this.receive(m)));
     this.unsubscribe.push(this.bus.onReconnect(() => void this.catchUp()));
   }
@@ -82,14 +83,23 @@ export class OrderedStream<T> {
   }
 
   private async readAfter(from: Position, includeUnpublished: boolean): Promise<BusMessage[]> {
-    const rows = await this.db.query<{ tx_id: string; seq: string; payload: unknown }>(
-      `SELECT tx_id::text AS tx_id, event_sequence::text AS seq, payload FROM outbox
-        WHERE topic = $1 AND (tx_id, event_sequence) > ($2::text::xid8, $3::bigint)
+    const rows = await this.db.query<{ id: string; tx_id: string; seq: string | null; payload: unknown }>(
+      `SELECT id::text AS id, tx_id::text AS tx_id, event_sequence::text AS seq, payload FROM outbox
+        WHERE topic = $1 AND (tx_id, id) > ($2::text::xid8, $3::bigint)
           AND ${includeUnpublished ? "tx_id < pg_snapshot_xmin(pg_current_snapshot())" : "sent_at IS NOT NULL"}
-        ORDER BY tx_id, event_sequence LIMIT ${REPLAY_LIMIT}`,
+        ORDER BY tx_id, id LIMIT ${REPLAY_LIMIT}`,
       [this.topic, from.tx.toString(), from.seq.toString()],
     );
-    return rows.map((r) => ({ topic: this.topic, txId: r.tx_id, sequence: r.seq, payload: r.payload }));
+    return rows.map((r) => ({ topic: this.topic, id: r.id, txId: r.tx_id, sequence: r.seq, payload: r.payload }));
+  }
+
+  /** The position of a published row, looked up by its event sequence; null when unknown. */
+  async positionOfSequence(sequence: string): Promise<Position | null> {
+    const [row] = await this.db.query<{ tx_id: string; id: string }>(
+      "SELECT tx_id::text AS tx_id, id::text AS id FROM outbox WHERE topic = $1 AND event_sequence = $2::bigint",
+      [this.topic, sequence],
+    );
+    return row ? { tx: BigInt(row.tx_id), seq: BigInt(row.id) } : null;
   }
 
   /**

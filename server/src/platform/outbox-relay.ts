@@ -92,14 +92,14 @@ export class OutboxRelay {
         const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
         if (!lock.ok) return 0;
         const rows = await tx.query<OutboxRow>(
-          `SELECT id, tx_id::text AS tx_id, topic, event_sequence::text AS event_sequence, payload
+          `SELECT id::text AS id, tx_id::text AS tx_id, topic, event_sequence::text AS event_sequence, payload
              FROM outbox
             WHERE sent_at IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, id
             LIMIT ${BATCH}`,
         );
         if (rows.length === 0) return 0;
-        const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
+        const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, id: r.id, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
         await this.bus.publish(messages);
         await tx.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
         return rows.length;

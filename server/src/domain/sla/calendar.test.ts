@@ -136,7 +136,7 @@ describe("N working days", () => {
     expect(iso(addWorkingTime(NY_OFFICE, at("2025-06-10T17:00:00-04:00"), { workingDays: 1 }))).toBe(iso(at("2025-06-12T08:00:00-04:00")));
   });
 
-  it("a later day fall-back, autumn on an office calendar: Fri 15:00 EDT + 1 working day → Mon 15:00 EST", () => {
+  it("daylight saving on an office calendar in autumn: Fri 15:00 EDT + 1 working day → Mon 15:00 EST (20:00Z)", () => {
     expect(iso(addWorkingTime(NY_OFFICE, at("2025-10-31T15:00:00-04:00"), { workingDays: 1 }))).toBe("2025-11-03T20:00:00.000Z");
   });
 

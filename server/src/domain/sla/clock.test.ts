@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { deriveIncident, statusAfterEach } from "./clock.js";
 import { pendingDecisions } from "./decisions.js";
 import type { IncidentHistoryEvent } from "./events.js";
-import { NY_OFFICE, at, iso } from "./testing.js";
+import { NY_24X7, NY_OFFICE, at, iso } from "./testing.js";
 import {
   SEED,
   closed,
@@ -289,6 +289,16 @@ describe("severity and policy changes", () => {
     expect(iso(cycleOf(d.clocks, "ESCALATION").dueAt)).toBe(iso(t0 + 48 * HOUR));
   });
 
+  it("a downgrade never clears a breach of a cycle still open (an unanswered first response, an overdue update)", () => {
+    const t0 = at("2025-06-02T09:00:00Z");
+    const unanswered = deriveIncident([opened(t0, "CRITICAL"), severityChanged(t0 + 60 * MIN, "NORMAL")], t0 + 61 * MIN);
+    const fr = cycleOf(unanswered.clocks, "FIRST_RESPONSE");
+    expect([fr.state, iso(fr.breachedAt), iso(fr.dueAt), fr.stoppedAt]).toEqual(["BREACHED", iso(t0 + 30 * MIN), iso(t0 + 30 * MIN), null]);
+    expect(unanswered.overdue).toBe(true);
+    const overdue = deriveIncident([opened(t0, "CRITICAL"), reply(t0 + 5 * MIN), severityChanged(t0 + 3 * HOUR, "NORMAL")], t0 + 3 * HOUR + 1);
+    expect(cycleOf(overdue.clocks, "CUSTOMER_UPDATE").state).toBe("BREACHED");
+  });
+
   it("an escalation cycle breached by a change escalates the incident at the change instant", () => {
     const t0 = at("2025-06-02T09:00:00Z");
     const h = [opened(t0, "NORMAL"), reply(t0 + 10 * MIN), severityChanged(t0 + 5 * HOUR, "CRITICAL")];
@@ -376,5 +386,46 @@ describe("resolution, reopen and close", () => {
     expect(deriveIncident(h, t0 + HOUR + 72 * HOUR).status).toBe("RESOLVED");
     expect(deriveIncident(h, t0 + HOUR + 72 * HOUR + 1).status).toBe("CLOSED");
     expect(deriveIncident(h, t0 + 2 * HOUR).nextDecisionAt).toBe(t0 + 73 * HOUR);
+  });
+});
+
+describe("daylight saving in clocks", () => {
+  it("NORMAL on a 24×7 New York calendar: 1 working day across the spring change is 23 h of target", () => {
+    const p = policyOn(NY_24X7);
+    const h = [opened(at("2025-03-08T11:00:00-05:00"), "NORMAL", p.NORMAL), reply(at("2025-03-08T12:00:00-05:00"))];
+    const upd = cycleOf(deriveIncident(h, at("2025-03-09T12:00:00-04:00")).clocks, "CUSTOMER_UPDATE");
+    expect([iso(upd.dueAt), upd.targetSeconds, upd.elapsedSeconds, upd.state]).toEqual([iso(at("2025-03-09T12:00:00-04:00")), 23 * 3600, 23 * 3600, "RUNNING"]);
+    const fall = [opened(at("2025-11-01T11:00:00-04:00"), "NORMAL", p.NORMAL), reply(at("2025-11-01T12:00:00-04:00"))];
+    expect(cycleOf(deriveIncident(fall, at("2025-11-01T13:00:00-04:00")).clocks, "CUSTOMER_UPDATE").targetSeconds).toBe(25 * 3600);
+  });
+});
+
+describe("decisions written in docs/SLA-DECISIONS.md", () => {
+  const t0 = at("2025-06-02T09:00:00Z");
+  it("new targets without a resolution target drop the running resolution cycle; new targets with one measure it from the case start, pauses included", () => {
+    const withRes = { ...SEED.HIGH, resolution: { minutes: 600 } };
+    const h = [opened(t0, "HIGH", withRes), reply(t0 + 10 * MIN), paused(t0 + HOUR), resumed(t0 + 2 * HOUR)];
+    const dropped = deriveIncident([...h, severityChanged(t0 + 3 * HOUR, "CRITICAL")], t0 + 3 * HOUR);
+    expect(dropped.clocks.some((c) => c.kind === "RESOLUTION")).toBe(false);
+    const added = deriveIncident([opened(t0, "HIGH"), reply(t0 + 10 * MIN), paused(t0 + HOUR), resumed(t0 + 2 * HOUR), severityChanged(t0 + 3 * HOUR, "HIGH", withRes)], t0 + 3 * HOUR);
+    const res = cycleOf(added.clocks, "RESOLUTION");
+    expect([iso(res.startedAt), res.pausedSeconds, iso(res.dueAt), res.state]).toEqual([iso(t0), 3600, iso(t0 + 11 * HOUR), "RUNNING"]);
+  });
+
+  it("an escalation cycle breached by a change while waiting escalates at the change; the next level's cycle starts paused", () => {
+    const h = [opened(t0, "NORMAL"), reply(t0 + 10 * MIN), paused(t0 + 5 * HOUR), severityChanged(t0 + 6 * HOUR, "CRITICAL")];
+    const d = deriveIncident(h, t0 + 7 * HOUR);
+    const l1 = cycleOf(d.clocks, "ESCALATION", 1, "L1");
+    expect([l1.state, l1.breachedByChange, iso(l1.breachedAt), l1.pausedSeconds]).toEqual(["BREACHED", true, iso(t0 + 6 * HOUR), 3600]);
+    const l2 = cycleOf(d.clocks, "ESCALATION", 1, "L2");
+    expect([l2.state, iso(l2.startedAt), l2.elapsedSeconds]).toEqual(["PAUSED", iso(t0 + 6 * HOUR), 0]);
+    expect([d.level, d.status]).toEqual(["L2", "PENDING_CUSTOMER"]);
+  });
+
+  it("events the status machine refuses change nothing (a severity change after resolution, a second resume)", () => {
+    const h = [opened(t0, "HIGH"), reply(t0 + 10 * MIN), resumed(t0 + 20 * MIN), resolved(t0 + HOUR), severityChanged(t0 + 2 * HOUR, "CRITICAL")];
+    const d = deriveIncident(h, t0 + 3 * HOUR);
+    expect([d.severity, d.status]).toEqual(["HIGH", "RESOLVED"]);
+    expect(statusAfterEach(h)).toEqual(["NEW", "IN_PROGRESS", "IN_PROGRESS", "RESOLVED", "RESOLVED"]);
   });
 });

@@ -346,7 +346,7 @@ export class Replay {
         return;
       case T_AUTO_RESOLVE:
         this.decided(tau, `R|${this.caseNo}`, () => ({ type: "RESOLVED", at: tau, by: "SYSTEM" }));
-        this.resolve(tau, "SYSTEM");
+        this.resolve(tau);
         return;
       case T_AUTO_CLOSE:
         this.decided(tau, "C", () => ({ type: "CLOSED", at: tau, by: "SYSTEM" }));
@@ -538,7 +538,7 @@ export class Replay {
           const fr = this.cur[FR];
           if (fr !== null && fr.stopped < 0) this.firstResponse(fr, t);
         }
-        this.resolve(t, e.by);
+        this.resolve(t);
         return;
       case "CLOSED":
         if (this.status !== "RESOLVED") return;
@@ -620,8 +620,8 @@ export class Replay {
     }
   }
 
-  private resolve(t: number, by: "PERSON" | "SYSTEM" | "PROBLEM"): void {
-    void by;
+  /** Resolution at `t` stops every open cycle, whatever its state (the caller has counted a summary as a communication). */
+  private resolve(t: number): void {
     for (let k = FR; k <= RES; k++) {
       const c = this.cur[k];
       if (c !== null && c.stopped < 0) this.stop(c, t);

@@ -1,6 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Clock, SimulatedClock } from "../../platform/clock.js";
-import type { Db } from "../../platform/data-source.js";
+import type { Db, Sql } from "../../platform/data-source.js";
 import { LOCKS } from "../../platform/locks.js";
 
 const MAX_STEP_SECONDS = 366 * 24 * 3600;
@@ -10,6 +10,9 @@ export class ClockService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Runs every decision due before the new instant, in the move's transaction. */
+    private readonly decideUntil: (tx: Sql, until: Date) => Promise<number>,
+    private readonly afterCommit: () => void,
   ) {}
 
   private simulated(): SimulatedClock {
@@ -35,11 +38,15 @@ export class ClockService {
   private async move(clock: SimulatedClock, target: (current: Date) => Promise<Date>): Promise<Date> {
     // The decision lock: automatic decisions due up to the new instant run under it too,
     // so no other replica decides while time jumps.
-    return this.db.transaction(async (tx) => {
+    const to = await this.db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.decisions]);
       const [row] = await tx.query<{ now: Date }>("SELECT now FROM sim_clock WHERE id = 1");
-      const { to } = await clock.moveTo(tx, await target(row.now));
-      return to;
+      const moved = await clock.moveTo(tx, await target(row.now));
+      // every decision due before the new instant (a due reached exactly is not yet breached), chains included
+      await this.decideUntil(tx, moved.to);
+      return moved.to;
     });
+    this.afterCommit();
+    return to;
   }
 }

@@ -6,6 +6,8 @@ import { createLoaders } from "../../graphql/loaders.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
 import { ArticleMatch } from "../knowledge/knowledge.types.js";
+import { BoardFilter, SlaAlert, onBoard } from "./alert.types.js";
+import type { AlertMessage } from "./alert.repo.js";
 import { AddCommentInput, EscalateIncidentInput, IncidentFilter, OpenIncidentInput, ResolveIncidentInput } from "./incident.inputs.js";
 import type { IncidentEventMessage, IncidentRow } from "./incident.rows.js";
 import {
@@ -179,6 +181,12 @@ export class IncidentResolver {
     return incident.derive(ctx.now).channelMismatch;
   }
 
+  @FieldResolver(() => [SlaAlert], { description: "every alert it raised, oldest first" })
+  async alerts(@Root() incident: Incident, @Ctx() ctx: Context): Promise<SlaAlert[]> {
+    if (ctx.principal.role === "CUSTOMER") return [];
+    return (await ctx.loaders.alerts.load(incident.row.id)).map(SlaAlert.from);
+  }
+
   @FieldResolver(() => [Comment])
   async comments(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Comment[]> {
     const role = ctx.principal.role;
@@ -282,5 +290,27 @@ export class IncidentEventResolver {
   @FieldResolver(() => Incident)
   async incident(@Root() event: IncidentEvent, @Ctx() ctx: Context): Promise<Incident> {
     return Incident.from((await ctx.loaders.incident.load(event.message.incidentId)) as IncidentRow);
+  }
+}
+
+@Resolver(() => SlaAlert)
+export class SlaAlertResolver {
+  @Subscription(() => SlaAlert, {
+    description: "alerts as the product raises them, for one team's board",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      requireRole(ctx.principal, READERS, "follow SLA alerts");
+      const filter = args.filter as BoardFilter | null;
+      return ctx.services.alerts.subscribe(null, (m) => onBoard(filter, { productCode: m.productCode, level: m.incidentLevel, severity: m.severity }));
+    },
+  })
+  slaAlerts(@Root() message: AlertMessage, @Ctx() ctx: Context, @Arg("filter", () => BoardFilter, { nullable: true }) _filter: BoardFilter | null): SlaAlert {
+    ctx.loaders = createLoaders(ctx.services.db);
+    return SlaAlert.from(message);
+  }
+
+  @FieldResolver(() => Incident)
+  async incident(@Root() alert: SlaAlert, @Ctx() ctx: Context): Promise<Incident> {
+    return Incident.from((await ctx.loaders.incident.load(alert.message.incidentId)) as IncidentRow);
   }
 }

@@ -18,6 +18,7 @@ import { actorKindOf, type Principal } from "../access/principal.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
 import { text } from "../common/validate.js";
 import type { SlaPolicyService } from "../sla-policy/sla-policy.service.js";
+import { recordAlerts } from "./alert.repo.js";
 import { appendEvents, type NewEvent } from "./incident-events.repo.js";
 import { SYSTEM, toStored, type Actor } from "./incident-history.js";
 import { INCIDENT_COLUMNS, type IncidentEventMessage, type IncidentRow } from "./incident.rows.js";
@@ -69,6 +70,16 @@ export interface CommentRow {
   created_at: Date;
 }
 
+/** An incident row locked for a change, with its product's code. */
+type LockedIncident = IncidentRow & { product_code: string };
+
+/** A history event with who did it and the details only the API needs. */
+interface Act {
+  event: IncidentHistoryEvent;
+  actor: Actor;
+  extra: Record<string, unknown>;
+}
+
 /** What a command adds beyond its history events: rows and details that only the API needs. */
 interface CommandExtras {
   /** Details stored with the command's events (a reason, a summary, a comment id). */
@@ -109,7 +120,8 @@ export class IncidentService {
     private readonly db: Db,
     private readonly catalog: CatalogService,
     private readonly stream: OrderedStream<IncidentEventMessage>,
-    private readonly afterCommit: () => void,
+    /** After a commit: the relay publishes, the watcher learns the incident's next decision. */
+    private readonly afterCommit: (row: IncidentRow | null) => void,
   ) {}
 
   /** Wired after construction: policy edits call back into this service to recompute. */
@@ -192,14 +204,24 @@ export class IncidentService {
       await appendEvents(tx, incident.id, stored, snapshotOf(incident, product.code), now);
       return incident;
     });
-    this.afterCommit();
+    this.afterCommit(row);
     return row;
+  }
+
+  /** Locks an incident for a change; NOT_FOUND when it does not exist for `by`. */
+  private async lock(tx: Sql, incidentId: string, skipLocked = false): Promise<LockedIncident | null> {
+    const [current] = await tx.query<LockedIncident>(
+      `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
+         FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? " SKIP LOCKED" : ""}`,
+      [incidentId],
+    );
+    return current ?? null;
   }
 
   /**
    * The one path for a change to an existing incident: lock it, record the decisions the
    * rules took by themselves up to `now`, decide the command against the resulting status,
-   * then write events, projection and outbox in one transaction.
+   * then write events, projection, alerts and outbox in one transaction.
    */
   private async change(
     incidentId: string,
@@ -208,30 +230,15 @@ export class IncidentService {
     command: (state: DerivedIncident, row: IncidentRow, tx: Sql) => Promise<{ command: IncidentCommand; extras?: CommandExtras }>,
   ): Promise<IncidentRow> {
     const row = await this.db.transaction(async (tx) => {
-      const [current] = await tx.query<IncidentRow & { product_code: string }>(
-        `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
-           FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR UPDATE OF i`,
-        [incidentId],
-      );
+      const current = await this.lock(tx, incidentId);
       if (!current || (by.role === "CUSTOMER" && current.requester_id !== by.contactId)) {
         throw new DomainError("NOT_FOUND", "no incident with that id");
       }
       const at = now.getTime();
       const decisions = pendingDecisions(current.sla_history, at).map((d) => d.event);
-      const before = [...current.sla_history, ...decisions];
-      const state = deriveIncident(before, at);
+      const state = deriveIncident([...current.sla_history, ...decisions], at);
       const { command: cmd, extras } = await command(state, current, tx);
       const events = decide({ status: state.status, level: state.level }, cmd, at);
-      const history = [...before, ...events];
-      const d = deriveIncident(history, at);
-
-      const actor = actorOf(by);
-      let hadPublic = current.sla_history.some(isPublicCommunication) || decisions.some(isPublicCommunication);
-      const firstPublic = (e: IncidentHistoryEvent) => {
-        const first = !hadPublic && isPublicCommunication(e);
-        if (isPublicCommunication(e)) hadPublic = true;
-        return first;
-      };
       let commentId: string | null = null;
       if (extras?.comment) {
         const [c] = await tx.query<{ id: string }>(
@@ -241,49 +248,88 @@ export class IncidentService {
         );
         commentId = c.id;
       }
-      const stored: NewEvent[] = [
-        ...decisions.map((e) => toStored(e, SYSTEM, firstPublic(e))),
-        ...events.map((e) =>
-          toStored(e, actor, firstPublic(e), {
-            ...(extras?.data ?? {}),
-            ...(commentId && e.type === "COMMENTED" ? { commentId } : {}),
-          }),
-        ),
-      ];
-      const assignee = events.find((e) => e.type === "ASSIGNED");
-      const levelChanged = d.level !== current.level;
-      const [updated] = await tx.query<IncidentRow>(
-        `UPDATE incident SET status = $2, level = $3, severity = $4,
-                assignee_id = CASE WHEN $5::boolean THEN $6::uuid WHEN $7::boolean THEN NULL ELSE assignee_id END,
-                first_responded_at = $8, resolved_at = $9, closed_at = $10, next_due_at = $11, next_decision_at = $12,
-                overdue = $13, breached = $14, at_risk = $15, channel_mismatch = $16, sla_history = $17::jsonb,
-                version = version + 1, updated_at = now()
-          WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
-        [
-          incidentId,
-          d.status,
-          d.level,
-          d.severity,
-          Boolean(assignee),
-          assignee && assignee.type === "ASSIGNED" ? assignee.agentId : null,
-          levelChanged,
-          ms(d.firstRespondedAt),
-          ms(d.resolvedAt),
-          ms(d.closedAt),
-          ms(d.nextDueAt),
-          ms(d.nextDecisionAt),
-          d.overdue,
-          d.breached,
-          d.atRisk,
-          d.channelMismatch,
-          JSON.stringify(history),
-        ],
+      const actor = actorOf(by);
+      return this.commit(
+        tx,
+        current,
+        now,
+        decisions,
+        events.map((event) => ({ event, actor, extra: { ...(extras?.data ?? {}), ...(commentId && event.type === "COMMENTED" ? { commentId } : {}) } })),
       );
-      await appendEvents(tx, incidentId, stored, snapshotOf(updated, current.product_code), now);
-      return updated;
     });
-    this.afterCommit();
+    this.afterCommit(row);
     return row;
+  }
+
+  /**
+   * Appends the product's decisions and the acts to the history, re-derives the incident at
+   * `now`, and writes projection, events, alerts and outbox rows in the caller's transaction.
+   */
+  private async commit(tx: Sql, current: LockedIncident, now: Date, decisions: readonly IncidentHistoryEvent[], acts: readonly Act[]): Promise<IncidentRow> {
+    const history = [...current.sla_history, ...decisions, ...acts.map((a) => a.event)];
+    const d = deriveIncident(history, now.getTime());
+    let hadPublic = current.sla_history.some(isPublicCommunication);
+    const firstPublic = (e: IncidentHistoryEvent) => {
+      const first = !hadPublic && isPublicCommunication(e);
+      if (isPublicCommunication(e)) hadPublic = true;
+      return first;
+    };
+    const stored: NewEvent[] = [
+      ...decisions.map((e) => toStored(e, SYSTEM, firstPublic(e))),
+      ...acts.map((a) => toStored(a.event, a.actor, firstPublic(a.event), a.extra)),
+    ];
+    const assigned = acts.map((a) => a.event).find((e) => e.type === "ASSIGNED");
+    const [updated] = await tx.query<IncidentRow>(
+      `UPDATE incident SET status = $2, level = $3, severity = $4,
+              assignee_id = CASE WHEN $5::boolean THEN $6::uuid WHEN $7::boolean THEN NULL ELSE assignee_id END,
+              first_responded_at = $8, resolved_at = $9, closed_at = $10, next_due_at = $11, next_decision_at = $12,
+              overdue = $13, breached = $14, at_risk = $15, channel_mismatch = $16, sla_history = $17::jsonb,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
+      [
+        current.id,
+        d.status,
+        d.level,
+        d.severity,
+        Boolean(assigned),
+        assigned && assigned.type === "ASSIGNED" ? assigned.agentId : null,
+        // an agent of the old level no longer fits the new one
+        d.level !== current.level,
+        ms(d.firstRespondedAt),
+        ms(d.resolvedAt),
+        ms(d.closedAt),
+        ms(d.nextDueAt),
+        ms(d.nextDecisionAt),
+        d.overdue,
+        d.breached,
+        d.atRisk,
+        d.channelMismatch,
+        JSON.stringify(history),
+      ],
+    );
+    await appendEvents(tx, current.id, stored, snapshotOf(updated, current.product_code), now);
+    await recordAlerts(tx, current.id, [...decisions, ...acts.map((a) => a.event)], { severity: updated.severity, level: updated.level, productCode: current.product_code });
+    return updated;
+  }
+
+  /**
+   * Takes every decision the rules date before `until` for one incident (the breach
+   * watcher and the simulated clock), in the caller's transaction, which holds the
+   * decision lock. Skips an incident a person is changing right now (it will be looked at
+   * again). Returns whether anything was recorded.
+   */
+  async decideDue(tx: Sql, incidentId: string, until: Date): Promise<boolean> {
+    const current = await this.lock(tx, incidentId, true);
+    if (!current) return false;
+    const decisions = pendingDecisions(current.sla_history, until.getTime()).map((d) => d.event);
+    if (decisions.length === 0) {
+      // nothing due (another path decided it): refresh the index entry so it is not taken again
+      const next = deriveIncident(current.sla_history, until.getTime()).nextDecisionAt;
+      await tx.query("UPDATE incident SET next_decision_at = $2 WHERE id = $1", [incidentId, ms(next)]);
+      return false;
+    }
+    await this.commit(tx, current, until, decisions, []);
+    return true;
   }
 
   addComment(by: Principal, now: Date, input: { incidentId: string; body: string; visibility: "PUBLIC" | "INTERNAL"; channel?: string | null }): Promise<IncidentRow> {
@@ -386,39 +432,19 @@ export class IncidentService {
   }
 
   private async applyTargets(incidentId: string, policy: Record<Severity, SlaTargets>, now: Date): Promise<boolean> {
-    let changed = false;
-    await this.db.transaction(async (tx) => {
-      const [current] = await tx.query<IncidentRow & { product_code: string }>(
-        `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
-           FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 AND i.status <> 'CLOSED' FOR UPDATE OF i`,
-        [incidentId],
-      );
-      if (!current) return;
+    const changed = await this.db.transaction(async (tx) => {
+      const current = await this.lock(tx, incidentId);
+      if (!current || current.status === "CLOSED") return false;
       const at = now.getTime();
       const decisions = pendingDecisions(current.sla_history, at).map((e) => e.event);
-      const before = [...current.sla_history, ...decisions];
-      const state = deriveIncident(before, at);
+      const state = deriveIncident([...current.sla_history, ...decisions], at);
       const targets = policy[state.severity];
-      if (canonical(state.targets) === canonical(targets)) return;
+      if (canonical(state.targets) === canonical(targets)) return false;
       const event: IncidentHistoryEvent = { type: "POLICY_CHANGED", at, targets };
-      const history = [...before, event];
-      const d = deriveIncident(history, at);
-      const [updated] = await tx.query<IncidentRow>(
-        `UPDATE incident SET status = $2, level = $3, next_due_at = $4, next_decision_at = $5, overdue = $6, breached = $7, at_risk = $8,
-                channel_mismatch = $9, sla_history = $10::jsonb, resolved_at = $11, closed_at = $12, version = version + 1, updated_at = now()
-          WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
-        [incidentId, d.status, d.level, ms(d.nextDueAt), ms(d.nextDecisionAt), d.overdue, d.breached, d.atRisk, d.channelMismatch, JSON.stringify(history), ms(d.resolvedAt), ms(d.closedAt)],
-      );
-      await appendEvents(
-        tx,
-        incidentId,
-        [...decisions.map((e) => toStored(e, SYSTEM, false)), toStored(event, SYSTEM, false, { severity: state.severity })],
-        snapshotOf(updated, current.product_code),
-        now,
-      );
-      changed = true;
+      await this.commit(tx, current, now, decisions, [{ event, actor: SYSTEM, extra: { severity: state.severity } }]);
+      return true;
     });
-    if (changed) this.afterCommit();
+    if (changed) this.afterCommit(null);
     return changed;
   }
 
@@ -503,9 +529,8 @@ export class IncidentService {
     let from: Position | null = null;
     if (afterSequence !== null && afterSequence !== undefined) {
       if (!/^\d{1,19}$/.test(afterSequence)) throw new DomainError("BAD_USER_INPUT", "afterSequence must be an event sequence (digits)", { field: "afterSequence" });
-      const [row] = await this.db.query<{ tx_id: string }>("SELECT tx_id::text AS tx_id FROM incident_event WHERE sequence = $1", [afterSequence]);
-      if (!row) throw new DomainError("BAD_USER_INPUT", `no event with sequence ${afterSequence}`, { field: "afterSequence" });
-      from = { tx: BigInt(row.tx_id), seq: BigInt(afterSequence) };
+      from = await this.stream.positionOfSequence(afterSequence);
+      if (!from) throw new DomainError("BAD_USER_INPUT", `no event with sequence ${afterSequence}`, { field: "afterSequence" });
     }
     const accept = (m: IncidentEventMessage) => {
       const i = m.incident!;
