@@ -2,6 +2,7 @@ import { Initial1764000000000 } from "./1764000000000-Initial.js";
 import { SimulatedClock1764000000001 } from "./1764000000001-SimulatedClock.js";
 import { Lifecycle1764000000002 } from "./1764000000002-Lifecycle.js";
 import { Alerts1764000000003 } from "./1764000000003-Alerts.js";
+import { Compliance1764000000004 } from "./1764000000004-Compliance.js";
 
 /** Every committed migration, in order. The server runs them explicitly at start. */
-export const migrations = [Initial1764000000000, SimulatedClock1764000000001, Lifecycle1764000000002, Alerts1764000000003];
+export const migrations = [Initial1764000000000, SimulatedClock1764000000001, Lifecycle1764000000002, Alerts1764000000003, Compliance1764000000004];

@@ -25,6 +25,8 @@ import { SLA_ALERTS_TOPIC, type AlertMessage } from "./modules/incident/alert.re
 import { SimulatedClock, SystemClock, type Clock } from "./platform/clock.js";
 import { ClockService } from "./modules/clock/clock.service.js";
 import { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
+import { ComplianceService } from "./modules/compliance/compliance.service.js";
+import { LiveService } from "./modules/live/live.service.js";
 import type { Config } from "./platform/config.js";
 import { Db } from "./platform/data-source.js";
 import { createEventBus } from "./platform/event-bus.js";
@@ -83,7 +85,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     apiKeys,
     catalog,
     incidents,
-    clockControl: new ClockService(db, clock, (tx, until) => watcher!.runDueIn(tx, until), () => relay.poke()),
+    clockControl: new ClockService(db, clock, (tx, until) => watcher!.runDueIn(tx, until), () => {
+      relay.poke();
+      services.live.clockMoved();
+    }),
     policy,
     alerts: alertStream,
   } as Services;
@@ -93,6 +98,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     afterCommit: () => relay.poke(),
   });
   services.watcher = watcher;
+  const compliance = new ComplianceService(db);
+  const live = new LiveService(compliance, clock, bus, log);
+  services.compliance = compliance;
+  services.live = live;
+  live.start();
   relay.start();
   watcher.start();
 
@@ -239,6 +249,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         });
         await wsServer.dispose();
         await apollo.stop();
+        live.stop();
         await watcher!.stop();
         stream.stop();
         alertStream.stop();

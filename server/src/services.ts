@@ -10,6 +10,8 @@ import type { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.j
 import type { OrderedStream } from "./platform/ordered-stream.js";
 import type { AlertMessage } from "./modules/incident/alert.repo.js";
 import type { BreachWatcher } from "./platform/breach-watcher.js";
+import type { ComplianceService } from "./modules/compliance/compliance.service.js";
+import type { LiveService } from "./modules/live/live.service.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -25,4 +27,6 @@ export interface Services {
   /** Alerts in published order, on this replica. */
   alerts: OrderedStream<AlertMessage>;
   watcher: BreachWatcher;
+  compliance: ComplianceService;
+  live: LiveService;
 }

@@ -7,10 +7,11 @@ import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { CommentResolver, IncidentEventResolver, IncidentResolver, SlaAlertResolver } from "../modules/incident/incident.resolver.js";
 import { SlaPolicyResolver } from "../modules/sla-policy/sla-policy.resolver.js";
 import { ClockResolver } from "../modules/clock/clock.resolver.js";
+import { LiveResolver } from "../modules/live/live.resolver.js";
 import { RootResolver } from "./root.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
 
-export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, CommentResolver, IncidentEventResolver, SlaAlertResolver, ClockResolver, SlaPolicyResolver] as const;
+export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, CommentResolver, IncidentEventResolver, SlaAlertResolver, ClockResolver, SlaPolicyResolver, LiveResolver] as const;
 
 /** Builds the executable schema. No global middlewares, no authChecker: resolvers authorise. */
 export async function createSchema(pubSub: PubSub<Record<string, [unknown]>> = createPubSub()): Promise<GraphQLSchema> {

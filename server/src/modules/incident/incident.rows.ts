@@ -24,13 +24,14 @@ export interface IncidentRow {
   at_risk: boolean;
   channel_mismatch: boolean;
   next_decision_at: Date | null;
+  overdue_since: Date | null;
   /** The history in the SLA engine's form (instants as epoch ms). */
   sla_history: IncidentHistoryEvent[];
   version: number;
 }
 
 export const INCIDENT_COLUMNS =
-  "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, recorded_at, first_responded_at, resolved_at, closed_at, next_due_at, overdue, breached, at_risk, channel_mismatch, next_decision_at, sla_history, version";
+  "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, recorded_at, first_responded_at, resolved_at, closed_at, next_due_at, overdue, breached, at_risk, channel_mismatch, next_decision_at, overdue_since, sla_history, version";
 
 export type ActorKind = "AGENT" | "LEAD" | "ADMIN" | "INTEGRATOR" | "CUSTOMER" | "SYSTEM";
 

@@ -18,6 +18,7 @@ import { actorKindOf, type Principal } from "../access/principal.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
 import { text } from "../common/validate.js";
 import type { SlaPolicyService } from "../sla-policy/sla-policy.service.js";
+import { recordOutcomes } from "../compliance/outcome.repo.js";
 import { recordAlerts } from "./alert.repo.js";
 import { appendEvents, type NewEvent } from "./incident-events.repo.js";
 import { SYSTEM, toStored, type Actor } from "./incident-history.js";
@@ -173,8 +174,8 @@ export class IncidentService {
       const number = `INC-${n.padStart(6, "0")}`;
       const [incident] = await tx.query<IncidentRow>(
         `INSERT INTO incident (number, title, description, severity, channel, status, level, product_id, requester_id, opened_at, recorded_at,
-                               next_due_at, next_decision_at, overdue, breached, at_risk, channel_mismatch, sla_history)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+                               next_due_at, next_decision_at, overdue, breached, at_risk, channel_mismatch, sla_history, overdue_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
          RETURNING ${INCIDENT_COLUMNS}`,
         [
           number,
@@ -195,8 +196,10 @@ export class IncidentService {
           d.atRisk,
           d.channelMismatch,
           JSON.stringify(history),
+          ms(overdueSince(d)),
         ],
       );
+      await recordOutcomes(tx, incident.id, d.outcomes, product.code);
       const stored = [
         toStored(opened, actor, false, { number, title }),
         ...decisions.map((e) => toStored(e, SYSTEM, false)),
@@ -284,7 +287,7 @@ export class IncidentService {
               assignee_id = CASE WHEN $5::boolean THEN $6::uuid WHEN $7::boolean THEN NULL ELSE assignee_id END,
               first_responded_at = $8, resolved_at = $9, closed_at = $10, next_due_at = $11, next_decision_at = $12,
               overdue = $13, breached = $14, at_risk = $15, channel_mismatch = $16, sla_history = $17::jsonb,
-              version = version + 1, updated_at = now()
+              overdue_since = $18, version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
       [
         current.id,
@@ -305,9 +308,11 @@ export class IncidentService {
         d.atRisk,
         d.channelMismatch,
         JSON.stringify(history),
+        ms(overdueSince(d)),
       ],
     );
     await appendEvents(tx, current.id, stored, snapshotOf(updated, current.product_code), now);
+    await recordOutcomes(tx, current.id, d.outcomes, current.product_code);
     await recordAlerts(tx, current.id, [...decisions, ...acts.map((a) => a.event)], { severity: updated.severity, level: updated.level, productCode: current.product_code });
     return updated;
   }
@@ -518,7 +523,7 @@ export class IncidentService {
       `SELECT sequence::text AS sequence, tx_id::text AS tx_id, incident_id, type, at, recorded_at, actor_kind, actor_agent_id, actor_name, public, data
          FROM incident_event
         WHERE incident_id = $1 AND sequence > $2::bigint ${publicOnly ? "AND public" : ""}
-        ORDER BY sequence LIMIT ${first + 1}`,
+        ORDER BY incident_event.sequence LIMIT ${first + 1}`, // the column, not the text alias ("100" < "99")
       [incidentId, afterSequence ?? "0"],
     );
     return { rows: rows.slice(0, first).map(messageOf), hasNextPage: rows.length > first };
@@ -580,6 +585,13 @@ function messageOf(r: EventRow): IncidentEventMessage {
     data: r.data,
     incident: null,
   };
+}
+
+/** Since when the incident has been overdue: the earliest breach among cycles still open. */
+function overdueSince(d: DerivedIncident): number | null {
+  let since: number | null = null;
+  for (const c of d.clocks) if (c.state === "BREACHED" && c.stoppedAt === null && c.breachedAt !== null && (since === null || c.breachedAt < since)) since = c.breachedAt;
+  return since;
 }
 
 function ms(v: number | null): Date | null {

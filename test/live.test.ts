@@ -1,0 +1,206 @@
+/** Live operations: compliance kept in rollups equal to the oracle, queues, the wallboard snapshot, coalesced pushes. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect, settle, wsClient, type TestServer } from "./helpers/harness.js";
+import { open, reply, setClock, simulatedServer } from "./helpers/lifecycle.js";
+
+const HOUR = 3_600_000;
+
+/** A deterministic pseudo-random generator, so a failure can be replayed. */
+function rng(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+describe("compliance over a generated month", () => {
+  let s: TestServer;
+  const start = Date.parse("2025-05-01T00:00:00Z");
+  let end = start;
+
+  beforeAll(async () => {
+    s = await simulatedServer(new Date(start).toISOString());
+    await s.admin.ok(`mutation { createProduct(code: "CRM", name: "CRM") { id } }`);
+    const rand = rng(42);
+    const severities = ["CRITICAL", "HIGH", "NORMAL"];
+    const openIds: string[] = [];
+    let t = start;
+    for (let step = 0; step < 120; step++) {
+      t += Math.floor(rand() * 6 * HOUR) + 60_000;
+      await setClock(s.admin, new Date(t).toISOString());
+      const action = rand();
+      if (action < 0.45 || openIds.length === 0) {
+        const inc = await open(s.admin, severities[Math.floor(rand() * 3)], { productCode: rand() < 0.5 ? "ERP" : "CRM" });
+        openIds.push(inc.id);
+      } else {
+        const id = openIds[Math.floor(rand() * openIds.length)];
+        const r = await s.admin.request(
+          action < 0.65
+            ? `mutation($id: ID!) { addComment(input: { incidentId: $id, body: "update", visibility: PUBLIC }) { id } }`
+            : action < 0.8
+              ? `mutation($id: ID!) { escalateIncident(input: { incidentId: $id, reason: "needs L2" }) { id } }`
+              : `mutation($id: ID!) { resolveIncident(input: { incidentId: $id, summary: "fixed" }) { id } }`,
+          { id },
+        );
+        // refusals (escalating past L3, resolving twice) are part of a real month
+        if (r.errors) expect(r.errors[0].extensions!.code).toBe("CONFLICT");
+        if (action >= 0.8 && !r.errors) openIds.splice(openIds.indexOf(id), 1);
+      }
+    }
+    end = t;
+  }, 300_000);
+  afterAll(async () => s?.close());
+
+  it("decided a realistic mix of outcomes", async () => {
+    const rows = await s.app.services.db.query<{ measure: string; outcome: string; n: string }>(
+      "SELECT measure, outcome, count(*) AS n FROM sla_outcome GROUP BY 1, 2",
+    );
+    const count = (m: string, o: string) => Number(rows.find((r) => r.measure === m && r.outcome === o)?.n ?? 0);
+    expect(count("FIRST_RESPONSE", "MET") + count("FIRST_RESPONSE", "BREACHED")).toBeGreaterThan(20);
+    expect(count("UPDATES_AND_ESCALATIONS", "BREACHED")).toBeGreaterThan(0);
+  });
+
+  it("the rollup answer equals the oracle for random windows, hour-aligned windows and windows whose edges sit on outcomes", async () => {
+    const svc = s.app.services.compliance;
+    const rand = rng(7);
+    const windows: Array<[number, number]> = [];
+    for (let i = 0; i < 40; i++) {
+      const a = start + Math.floor(rand() * (end - start));
+      const b = a + Math.floor(rand() * (end - a));
+      windows.push([a, b]);
+    }
+    for (let i = 0; i < 10; i++) {
+      const a = Math.floor((start + rand() * (end - start)) / HOUR) * HOUR;
+      windows.push([a, a + Math.ceil(rand() * 200) * HOUR]);
+    }
+    const ats = await s.app.services.db.query<{ at: Date }>("SELECT at FROM sla_outcome ORDER BY random() LIMIT 20");
+    for (const { at } of ats) {
+      windows.push([at.getTime(), at.getTime() + 30 * 24 * HOUR]); // excluded at the start
+      windows.push([at.getTime() - 7 * 24 * HOUR, at.getTime()]); // included at the end
+      windows.push([at.getTime() - 1, at.getTime()]);
+    }
+    windows.push([start - 1, end + 1]);
+    for (const [a, b] of windows) {
+      for (const dims of [null, { severities: ["CRITICAL"] }, { productCodes: ["CRM"], levels: ["L1", "L2"] }]) {
+        const fast = await svc.rates(new Date(a), new Date(b), dims);
+        const oracle = await svc.ratesDirect(new Date(a), new Date(b), dims);
+        expect(fast, `window (${new Date(a).toISOString()}, ${new Date(b).toISOString()}] ${JSON.stringify(dims)}`).toEqual(oracle);
+      }
+    }
+  });
+
+  it("slaCompliance answers the window ending now, per dimension, with null rates when nothing was decided", async () => {
+    const q = `query($w: Int!, $s: Severity, $l: SupportLevel, $p: String) { slaCompliance(windowSeconds: $w, severity: $s, level: $l, productCode: $p) {
+      windowSeconds from to severity level productCode atRisk breachedOpen
+      firstResponse { target met breached rate meetingTarget } updatesAndEscalations { target met breached rate meetingTarget } } }`;
+    const month = (await s.admin.ok(q, { w: 40 * 86_400 })).slaCompliance;
+    expect(month.to).toBe(new Date(end).toISOString());
+    expect(month.firstResponse.target).toBe(0.95);
+    expect(month.updatesAndEscalations.target).toBe(0.9);
+    const oracle = await s.app.services.compliance.ratesDirect(new Date(end - 40 * 86_400_000), new Date(end));
+    expect(month.firstResponse).toEqual(oracle.firstResponse);
+    const total = month.firstResponse.met + month.firstResponse.breached;
+    expect(month.firstResponse.rate).toBeCloseTo(month.firstResponse.met / total, 12);
+    for (const severity of ["CRITICAL", "HIGH", "NORMAL"]) {
+      const one = (await s.admin.ok(q, { w: 40 * 86_400, s: severity })).slaCompliance;
+      expect(one.severity).toBe(severity);
+      const o = await s.app.services.compliance.ratesDirect(new Date(end - 40 * 86_400_000), new Date(end), { severities: [severity] });
+      expect(one.firstResponse).toEqual(o.firstResponse);
+      expect(one.updatesAndEscalations).toEqual(o.updatesAndEscalations);
+    }
+    const none = (await s.admin.ok(q, { w: 1 })).slaCompliance;
+    expect(none.firstResponse).toMatchObject({ met: 0, breached: 0, rate: null, meetingTarget: null });
+    const bad = await s.admin.request(q, { w: 0 });
+    expect(bad.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("complianceTrend buckets add up to the whole window", async () => {
+    const d = await s.admin.ok(`{ complianceTrend(windowSeconds: 864000, bucketSeconds: 86400) { from to firstResponse { met breached } updatesAndEscalations { met breached } } }`);
+    expect(d.complianceTrend).toHaveLength(10);
+    const sum = d.complianceTrend.reduce((acc: number, p: any) => acc + p.firstResponse.met + p.firstResponse.breached, 0);
+    const whole = await s.app.services.compliance.ratesDirect(new Date(end - 864_000_000), new Date(end));
+    expect(sum).toBe(whole.firstResponse.met + whole.firstResponse.breached);
+    expect(d.complianceTrend[9].to).toBe(new Date(end).toISOString());
+  });
+
+  it("queues count open incidents by level × severity, and the wallboard orders urgent incidents overdue first", async () => {
+    const queues = (await s.admin.ok(`{ queues { level severity open awaitingFirstResponse atRisk overdue oldestOpenedAt nextDueAt } }`)).queues;
+    expect(queues).toHaveLength(9);
+    const [{ n }] = await s.app.services.db.query<{ n: string }>("SELECT count(*) AS n FROM incident WHERE status IN ('NEW','IN_PROGRESS','PENDING_CUSTOMER')");
+    expect(queues.reduce((a: number, q: any) => a + q.open, 0)).toBe(Number(n));
+    const filtered = (await s.admin.ok(`{ queues(filter: { levels: [L1], severities: [CRITICAL, HIGH] }) { level severity } }`)).queues;
+    expect(filtered.map((q: any) => `${q.level}/${q.severity}`)).toEqual(["L1/CRITICAL", "L1/HIGH"]);
+    const wb = (
+      await s.admin.ok(`{ wallboard { serverTime clockRate sequence queues { open } compliance { windowSeconds firstResponse { met } }
+        urgent(first: 200) { number overdue nextDueAt } recentAlerts(first: 5) { kind at incident { number } } } }`)
+    ).wallboard;
+    expect(wb.clockRate).toBe(0);
+    expect(wb.serverTime).toBe(new Date(end).toISOString());
+    expect(wb.compliance.map((c: any) => c.windowSeconds)).toEqual([86_400, 604_800]);
+    expect(BigInt(wb.sequence)).toBeGreaterThan(0n);
+    const overdueFlags = wb.urgent.map((u: any) => u.overdue);
+    expect(overdueFlags).toEqual([...overdueFlags].sort((a: boolean, b: boolean) => Number(b) - Number(a)));
+    const notOverdue = wb.urgent.filter((u: any) => !u.overdue && u.nextDueAt).map((u: any) => u.nextDueAt);
+    expect(notOverdue).toEqual([...notOverdue].sort());
+    const alertTimes = wb.recentAlerts.map((a: any) => a.at);
+    expect(alertTimes).toEqual([...alertTimes].sort().reverse());
+  });
+});
+
+describe("pushes", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await simulatedServer("2025-06-02T09:00:00Z");
+  });
+  afterAll(async () => s?.close());
+
+  it("coalesces a burst of 500 changes into at most one queuesChanged push per subscriber per second, ending on the final figures", async () => {
+    const clients = [wsClient(s.url, s.admin.key!), wsClient(s.url, s.admin.key!), wsClient(s.url, s.admin.key!)];
+    const subs = clients.map((c) => collect(c, `subscription { queuesChanged(filter: { levels: [L1] }) { level severity open } }`));
+    await Promise.all(subs.map((sub) => sub.until(1, 5_000))); // the current figures on subscribing
+    const started = Date.now();
+    for (let i = 0; i < 500; i += 25) {
+      await Promise.all(Array.from({ length: 25 }, (_, j) => open(s.admin, ["CRITICAL", "HIGH", "NORMAL"][(i + j) % 3])));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await settle(2_500);
+    for (const sub of subs) {
+      const pushes = sub.items.length - 1;
+      expect(pushes).toBeGreaterThan(0);
+      expect(pushes).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+      const last = sub.items[sub.items.length - 1].queuesChanged;
+      expect(last.reduce((a: number, q: any) => a + q.open, 0)).toBe(500);
+      sub.dispose();
+    }
+    // nothing changes: nothing is pushed
+    const before = subs[0].items.length;
+    await settle(2_200);
+    expect(subs[0].items.length).toBe(before);
+    await Promise.all(clients.map((c) => c.dispose()));
+  }, 180_000);
+
+  it("ticks serverClock at once when the simulated clock moves, and pushes complianceChanged", async () => {
+    const client = wsClient(s.url, s.admin.key!);
+    const ticks = collect(client, `subscription { serverClock { now rate } }`);
+    const comp = collect(client, `subscription { complianceChanged(windowSeconds: 86400) { firstResponse { met breached } breachedOpen } }`);
+    await ticks.until(1);
+    await comp.until(1, 5_000);
+    await setClock(s.admin, "2025-06-02T10:00:00Z");
+    const got = await ticks.until(2, 3_000);
+    expect(got[got.length - 1].serverClock).toEqual({ now: "2025-06-02T10:00:00.000Z", rate: 0 });
+    // 500 CRITICAL/HIGH/NORMAL incidents opened at 09:00 missed their first responses by 10:00
+    const pushed = await comp.until(2, 5_000);
+    expect(pushed[pushed.length - 1].complianceChanged.firstResponse.breached).toBeGreaterThan(0);
+    ticks.dispose();
+    comp.dispose();
+    await client.dispose();
+  });
+
+  it("answers the first response of an incident in the board's figures", async () => {
+    const inc = await open(s.admin, "HIGH");
+    await reply(s.admin, inc.id);
+    const d = (await s.admin.ok(`{ slaCompliance(windowSeconds: 3600) { firstResponse { met } } }`)).slaCompliance;
+    expect(d.firstResponse.met).toBeGreaterThanOrEqual(1);
+  });
+});
