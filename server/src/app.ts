@@ -27,6 +27,7 @@ import { ClockService } from "./modules/clock/clock.service.js";
 import { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
 import { ComplianceService } from "./modules/compliance/compliance.service.js";
 import { LiveService } from "./modules/live/live.service.js";
+import { NotificationService } from "./modules/notification/notification.service.js";
 import type { Config } from "./platform/config.js";
 import { Db } from "./platform/data-source.js";
 import { createEventBus } from "./platform/event-bus.js";
@@ -61,7 +62,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const applied = await db.migrate();
   if (applied.length) log.info({ migrations: applied }, "migrations applied");
 
-  const bus = createEventBus(config.redisUrl, log);
+  const [installation] = await db.query<{ id: string }>("SELECT id FROM installation");
+  const bus = createEventBus(config.redisUrl, installation.id, log);
   const relay = new OutboxRelay(db, bus, log, config.relayIntervalMs);
   const stream = new OrderedStream<IncidentEventMessage>(db, bus, INCIDENT_EVENTS_TOPIC, log);
   await stream.start();
@@ -88,6 +90,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     clockControl: new ClockService(db, clock, (tx, until) => watcher!.runDueIn(tx, until), () => {
       relay.poke();
       services.live.clockMoved();
+      services.notifications?.poke();
     }),
     policy,
     alerts: alertStream,
@@ -103,15 +106,19 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   services.compliance = compliance;
   services.live = live;
   live.start();
+  const notifications = new NotificationService(db, clock, log, config);
+  services.notifications = notifications;
   relay.start();
   watcher.start();
+  notifications.start(bus);
 
   const firstStartKeys = await apiKeys.bootstrap(config.adminApiKey);
 
   const schema = await createSchema(bus.pubSub);
+  const formatError = createFormatError(log);
   const apollo = new ApolloServer<Ctx>({
     schema,
-    formatError: createFormatError(log),
+    formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // Lean: no landing page, no cache-control bookkeeping (+35–41 % throughput measured).
@@ -215,9 +222,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         return true;
       },
       context: (ctx) => contextFor(ctx.extra.principal!, randomUUID()),
-      onError: (_ctx, _id, _payload, errors) => {
-        log.debug({ errors: errors.map((e) => e.message) }, "subscription error");
-      },
+      // the same error mapping as HTTP: codes kept, the unexpected masked and logged
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
     },
     wss,
   );
@@ -251,6 +259,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         await apollo.stop();
         live.stop();
         await watcher!.stop();
+        await notifications.stop();
         stream.stop();
         alertStream.stop();
         await relay.stop();

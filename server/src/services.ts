@@ -12,6 +12,7 @@ import type { AlertMessage } from "./modules/incident/alert.repo.js";
 import type { BreachWatcher } from "./platform/breach-watcher.js";
 import type { ComplianceService } from "./modules/compliance/compliance.service.js";
 import type { LiveService } from "./modules/live/live.service.js";
+import type { NotificationService } from "./modules/notification/notification.service.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -29,4 +30,6 @@ export interface Services {
   watcher: BreachWatcher;
   compliance: ComplianceService;
   live: LiveService;
+  /** E-mail and webhook notifications (issue 9). */
+  notifications: NotificationService;
 }

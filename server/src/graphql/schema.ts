@@ -8,10 +8,11 @@ import { CommentResolver, IncidentEventResolver, IncidentResolver, SlaAlertResol
 import { SlaPolicyResolver } from "../modules/sla-policy/sla-policy.resolver.js";
 import { ClockResolver } from "../modules/clock/clock.resolver.js";
 import { LiveResolver } from "../modules/live/live.resolver.js";
+import { WebhookDeliveryResolver, WebhookResolver } from "../modules/notification/notification.resolver.js";
 import { RootResolver } from "./root.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
 
-export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, CommentResolver, IncidentEventResolver, SlaAlertResolver, ClockResolver, SlaPolicyResolver, LiveResolver] as const;
+export const resolvers = [RootResolver, CatalogResolver, AccessResolver, IncidentResolver, CommentResolver, IncidentEventResolver, SlaAlertResolver, ClockResolver, SlaPolicyResolver, LiveResolver, WebhookResolver, WebhookDeliveryResolver] as const;
 
 /** Builds the executable schema. No global middlewares, no authChecker: resolvers authorise. */
 export async function createSchema(pubSub: PubSub<Record<string, [unknown]>> = createPubSub()): Promise<GraphQLSchema> {

@@ -188,11 +188,18 @@ export class BreachWatcher {
     }
   }
 
+  /**
+   * Locks the whole batch in its first statement: the transaction takes its id there, so
+   * a person's change that committed before it sorts before it in the published order and
+   * one that waits for these rows sorts after, and one incident's events reach subscribers
+   * in the order of its timeline.
+   */
   private async runBatch(tx: Sql, until: Date): Promise<{ taken: number; changed: number }> {
     const due = await tx.query<{ id: string; next_decision_at: Date }>(
       `SELECT id, next_decision_at FROM incident
         WHERE status <> 'CLOSED' AND next_decision_at IS NOT NULL AND next_decision_at < $1
-        ORDER BY next_decision_at, id LIMIT ${BATCH}`,
+        ORDER BY next_decision_at, id LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED`,
       [until],
     );
     let changed = 0;

@@ -28,6 +28,18 @@ export interface Config {
   watcherCapMs: number;
   /** Running under CI (CI=true): tests that need PostgreSQL, Redis or Chromium must not skip. */
   ci: boolean;
+  /** Notifications (issue 9): SMTP server URL (smtp:// or smtps://); unset: messages are written as .eml files in `mailDir`. */
+  smtpUrl: string | undefined;
+  /** The From of every notification e-mail ("Name <address>" or an address); its domain names Message-IDs. */
+  mailFrom: string;
+  /** Where .eml files go when no SMTP server is configured. */
+  mailDir: string;
+  /** One delivery attempt (SMTP or webhook) gives up after this long (ms). */
+  notifyTimeoutMs: number;
+  /** The notification planner and dispatcher look for work at least this often (ms). */
+  notifyIntervalMs: number;
+  /** 32-byte key (64 hex characters or base64) encrypting webhook secrets at rest; unset: a key file in DATA_DIR. */
+  webhookSecretsKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +78,30 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw;
 }
 
+// The address part of MAIL_FROM: deliberately plain, like the API's e-mail check.
+const MAIL_ADDRESS = /^[^\s@<>]{1,64}@[^\s@<>]+\.[^\s@<>]{2,}$/;
+
+function mailFrom(env: NodeJS.ProcessEnv): string {
+  const raw = (env.MAIL_FROM ?? "").trim();
+  if (raw === "") return "Atalaya Service Desk <no-reply@atalaya.localhost>";
+  const m = /^(.*)<([^<>]+)>$/.exec(raw);
+  const address = (m ? m[2] : raw).trim();
+  if (!MAIL_ADDRESS.test(address) || /[\r\n]/.test(raw)) {
+    throw new ConfigError(`MAIL_FROM must be an e-mail address or "Name <address>"; got "${raw}"`);
+  }
+  return raw;
+}
+
+function secretsKey(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const raw = (env.WEBHOOK_SECRETS_KEY ?? "").trim();
+  if (raw === "") return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
+  if (key.length !== 32) {
+    throw new ConfigError("WEBHOOK_SECRETS_KEY must be 32 bytes: 64 hex characters or base64 (use e.g. `openssl rand -hex 32`)");
+  }
+  return key;
+}
+
 function redact(raw: string): string {
   return raw.replace(/\/\/([^:@/]*):([^@/]*)@/, "//$1:***@");
 }
@@ -94,13 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminApiKey !== undefined && adminApiKey.length < 24) {
     throw new ConfigError("ADMIN_API_KEY must be at least 24 characters long (use e.g. `openssl rand -hex 24`)");
   }
+  const dataDir = path.resolve(projectRoot, env.DATA_DIR || ".data");
   return {
     port: int(env, "PORT", 4000, 0, 65535),
     host: env.HOST || "0.0.0.0",
     databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     adminApiKey,
-    dataDir: path.resolve(projectRoot, env.DATA_DIR || ".data"),
+    dataDir,
     logLevel,
     production: env.NODE_ENV === "production",
     clockMode,
@@ -111,5 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     watcherFloorMs: int(env, "WATCHER_FLOOR_MS", 100, 1, 10_000),
     watcherCapMs: int(env, "WATCHER_CAP_MS", 1_000, 10, 60_000),
     ci: env.CI === "true" || env.CI === "1",
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
+    mailFrom: mailFrom(env),
+    mailDir: env.MAIL_DIR ? path.resolve(projectRoot, env.MAIL_DIR) : path.join(dataDir, "mail"),
+    notifyTimeoutMs: int(env, "NOTIFY_TIMEOUT_MS", 10_000, 100, 300_000),
+    notifyIntervalMs: int(env, "NOTIFY_INTERVAL_MS", 500, 10, 60_000),
+    webhookSecretsKey: secretsKey(env),
   };
 }

@@ -98,10 +98,15 @@ export class RedisBus implements EventBus {
   private everReady = false;
   private iterator: AsyncIterator<unknown> | undefined;
 
+  private readonly channel: string;
+
   constructor(
     url: string,
+    /** Deployments sharing one Redis must not see each other's events: one channel per database. */
+    installationId: string,
     private readonly log: Logger,
   ) {
+    this.channel = `${CHANNEL}:${installationId}`;
     const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
     // No offline queue for the publisher: a publish while Redis is down must fail now so
     // the relay keeps the outbox rows, instead of piling up in memory.
@@ -127,17 +132,25 @@ export class RedisBus implements EventBus {
     };
     this.pubSub = createPubSub<Record<string, [unknown]>>({ eventTarget: target });
     this.subscriber.on("ready", () => {
-      if (this.everReady) {
-        log.info("redis subscriber reconnected; catching up from the database");
-        for (const l of this.fanout.reconnectListeners) l();
+      if (!this.everReady) {
+        this.everReady = true;
+        return;
       }
-      this.everReady = true;
+      // ioredis says "ready" before it has re-sent SUBSCRIBE: catch up only once the
+      // subscription is back, or what is published in between would be lost on this replica.
+      void this.subscriber.subscribe(this.channel).then(
+        () => {
+          log.info("redis subscriber reconnected; catching up from the database");
+          for (const l of this.fanout.reconnectListeners) l();
+        },
+        (err: Error) => log.warn({ err: err.message }, "redis resubscribe failed"),
+      );
     });
     void this.listen();
   }
 
   private async listen(): Promise<void> {
-    const iterable = this.pubSub.subscribe(CHANNEL) as AsyncIterable<unknown>;
+    const iterable = this.pubSub.subscribe(this.channel) as AsyncIterable<unknown>;
     this.iterator = iterable[Symbol.asyncIterator]();
     for (;;) {
       const next = await this.iterator.next();
@@ -150,7 +163,7 @@ export class RedisBus implements EventBus {
   async publish(messages: readonly BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
     // One Redis message per batch keeps the batch's order intact on every replica.
-    await this.publisher.publish(CHANNEL, JSON.stringify(messages));
+    await this.publisher.publish(this.channel, JSON.stringify(messages));
   }
 
   on(topic: string, listener: Listener) {
@@ -170,6 +183,6 @@ export class RedisBus implements EventBus {
   }
 }
 
-export function createEventBus(redisUrl: string | undefined, log: Logger): EventBus {
-  return redisUrl ? new RedisBus(redisUrl, log) : new MemoryBus(log);
+export function createEventBus(redisUrl: string | undefined, installationId: string, log: Logger): EventBus {
+  return redisUrl ? new RedisBus(redisUrl, installationId, log) : new MemoryBus(log);
 }

@@ -8,4 +8,8 @@ export const LOCKS = {
   decisions: 7_310_003,
   /** The breach watcher's leadership (session-level, PostgreSQL only). */
   watcherLeader: 7_310_004,
+  /** One notification planner turns the committed stream into deliveries at a time (transaction-level). */
+  notificationPlanner: 7_310_009,
+  /** Claims of due notifications, so a digest is claimed whole by one replica (transaction-level). */
+  notificationClaim: 7_310_010,
 } as const;

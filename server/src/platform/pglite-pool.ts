@@ -10,6 +10,8 @@
  */
 import { EventEmitter } from "node:events";
 import { PGlite, types, type Results } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 
 type Callback = (err: Error | null, result?: unknown) => void;
 
@@ -87,6 +89,8 @@ export function createPGliteDriver(dataDir: string): PGliteDriverModule {
   const database = PGlite.create(dataDir, {
     // int8 as a string, exactly like `pg`: sequences and counts never lose precision
     parsers: { [types.INT8]: (value: string) => value },
+    // the knowledge base's search (migration 1764000000005 creates them, as on PostgreSQL)
+    extensions: { unaccent, pg_trgm },
   });
   const lock = new FifoLock();
 

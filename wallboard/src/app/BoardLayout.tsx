@@ -1,35 +1,31 @@
 import type { ReactNode } from "react";
 
 export interface BoardLayoutProps {
-  /** Open incidents shown; null while unknown. */
-  count: number | null;
-  /** Right side of the header (e.g. counts by severity). */
+  /** What this board shows (the team's filter). */
+  subtitle?: ReactNode;
+  /** Right side of the header. */
   summary?: ReactNode;
-  /** Messages above the panels (key rejected, load errors). */
+  /** Messages above the panels (disconnected, stale, key rejected, load errors). */
   notices?: ReactNode;
   /** The bottom status line. */
   statusBar: ReactNode;
+  /** Dim the panels: the board cannot vouch for them. */
+  stale?: boolean;
   children?: ReactNode;
 }
 
-/** The wall screen: header, notices, panels, status line. Later panels go in `children`. */
-export function BoardLayout({ count, summary, notices, statusBar, children }: BoardLayoutProps) {
+/** The wall screen: header, notices, panels, status line, on one screen without scrolling. */
+export function BoardLayout({ subtitle, summary, notices, statusBar, stale, children }: BoardLayoutProps) {
   return (
-    <div className="board">
+    <div className={`board${stale ? " board--stale" : ""}`}>
       <header className="board__header">
         <h1 className="board__title">
-          <span className="board__brand">Atalaya</span> Open incidents
-          <span className="board__count" data-testid="incident-count" aria-label="open incidents">
-            {count === null ? "–" : count}
-          </span>
+          <span className="board__brand">Atalaya</span>
+          {subtitle ? <span className="board__subtitle" data-testid="board-filter">{subtitle}</span> : null}
         </h1>
         {summary}
       </header>
-      {notices ? (
-        <div className="board__notices" role="status">
-          {notices}
-        </div>
-      ) : null}
+      {notices ? <div className="board__notices">{notices}</div> : null}
       <main className="board__main">{children}</main>
       {statusBar}
     </div>

@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
+import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { createStore, type ReadableStore } from "../lib/store";
 import { backoffDelayMs, sleep } from "./backoff";
@@ -14,6 +14,8 @@ import { createSubscriptionForwarder } from "./resumable";
  */
 export interface WallboardSession {
   client: Client;
+  /** The graphql-ws client: the board's subscriptions go straight to it (see features/board/feed.ts). */
+  ws: WsClient;
   connection: ReadableStore<ConnectionStatus>;
   /** Tell the status what the data layer learnt (key rejected / accepted). */
   report(event: ConnectionEvent): void;
@@ -72,11 +74,14 @@ export function createWallboardSession(secret: string, endpoints: Endpoints): Wa
     // POST only: a GET would put the operation in the URL, and the key must stay in a header.
     preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization } }),
-    exchanges: [cacheExchange, subscriptionExchange({ forwardSubscription }), fetchExchange],
+    // No cache: every query of the board is network-only, and a cache would hold a second
+    // copy of a 2,000-incident snapshot for the life of the screen.
+    exchanges: [subscriptionExchange({ forwardSubscription }), fetchExchange],
   });
 
   return {
     client,
+    ws,
     connection: status,
     report,
     dispose() {

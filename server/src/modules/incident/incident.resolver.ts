@@ -3,6 +3,7 @@ import type { Ctx as Context } from "../../graphql/context.js";
 import { CommentVisibility, ContactChannel, Severity, SupportLevel } from "../../graphql/enums.js";
 import { decodeCursor, encodeCursor, fromGlobalId, pageSize, toGlobalId } from "../../graphql/ids.js";
 import { createLoaders } from "../../graphql/loaders.js";
+import { DomainError } from "../../domain/errors.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
 import { ArticleMatch } from "../knowledge/knowledge.types.js";
@@ -22,6 +23,15 @@ import {
 
 const ALL_READERS = [...READERS, "CUSTOMER"] as const;
 const incidentKey = (id: string) => fromGlobalId(id, "Incident", "incidentId");
+
+/**
+ * ACCESS.md: another customer's incident does not exist for a CUSTOMER key, so a write to it
+ * answers NOT_FOUND, never FORBIDDEN. Checked before the role, for CUSTOMER keys only.
+ */
+async function mustExistFor(ctx: Context, incidentId: string): Promise<void> {
+  if (ctx.principal.role !== "CUSTOMER") return;
+  if (!(await ctx.services.incidents.get(ctx.principal, { id: incidentKey(incidentId) }))) throw new DomainError("NOT_FOUND", "no incident with that id");
+}
 
 @Resolver(() => Incident)
 export class IncidentResolver {
@@ -73,6 +83,8 @@ export class IncidentResolver {
   @Mutation(() => Incident, { description: "a CUSTOMER key's comment is the customer's word: it resumes a waiting incident and never counts as an update" })
   async addComment(@Ctx() ctx: Context, @Arg("input", () => AddCommentInput) input: AddCommentInput): Promise<Incident> {
     requireRole(ctx.principal, ["ADMIN", "LEAD", "AGENT", "INTEGRATOR", "CUSTOMER"], "comment on incidents");
+    // a CUSTOMER key may not write internal notes (FORBIDDEN), but only on an incident it can see
+    if (input.visibility === "INTERNAL") await mustExistFor(ctx, input.incidentId);
     const row = await ctx.services.incidents.addComment(ctx.principal, ctx.now, {
       incidentId: incidentKey(input.incidentId),
       body: input.body,
@@ -89,36 +101,42 @@ export class IncidentResolver {
     @Arg("severity", () => Severity) severity: Severity,
     @Arg("reason") reason: string,
   ): Promise<Incident> {
+    await mustExistFor(ctx, incidentId);
     requireRole(ctx.principal, STAFF, "change severity");
     return Incident.from(await ctx.services.incidents.changeSeverity(ctx.principal, ctx.now, incidentKey(incidentId), severity, reason));
   }
 
   @Mutation(() => Incident)
   async assignIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string, @Arg("agentId", () => ID) agentId: string): Promise<Incident> {
+    await mustExistFor(ctx, incidentId);
     requireRole(ctx.principal, STAFF, "assign incidents");
     return Incident.from(await ctx.services.incidents.assign(ctx.principal, ctx.now, incidentKey(incidentId), fromGlobalId(agentId, "Agent", "agentId")));
   }
 
   @Mutation(() => Incident)
   async escalateIncident(@Ctx() ctx: Context, @Arg("input", () => EscalateIncidentInput) input: EscalateIncidentInput): Promise<Incident> {
+    await mustExistFor(ctx, input.incidentId);
     requireRole(ctx.principal, STAFF, "escalate incidents");
     return Incident.from(await ctx.services.incidents.escalate(ctx.principal, ctx.now, incidentKey(input.incidentId), input.reason));
   }
 
   @Mutation(() => Incident)
   async waitForCustomer(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    await mustExistFor(ctx, incidentId);
     requireRole(ctx.principal, STAFF, "wait for the customer");
     return Incident.from(await ctx.services.incidents.waitForCustomer(ctx.principal, ctx.now, incidentKey(incidentId)));
   }
 
   @Mutation(() => Incident)
   async resumeIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    await mustExistFor(ctx, incidentId);
     requireRole(ctx.principal, STAFF, "resume incidents");
     return Incident.from(await ctx.services.incidents.resume(ctx.principal, ctx.now, incidentKey(incidentId)));
   }
 
   @Mutation(() => Incident)
   async resolveIncident(@Ctx() ctx: Context, @Arg("input", () => ResolveIncidentInput) input: ResolveIncidentInput): Promise<Incident> {
+    await mustExistFor(ctx, input.incidentId);
     requireRole(ctx.principal, STAFF, "resolve incidents");
     return Incident.from(
       await ctx.services.incidents.resolve(ctx.principal, ctx.now, { incidentId: incidentKey(input.incidentId), summary: input.summary, articleId: input.articleId ?? null }),
@@ -127,6 +145,7 @@ export class IncidentResolver {
 
   @Mutation(() => Incident)
   async closeIncident(@Ctx() ctx: Context, @Arg("incidentId", () => ID) incidentId: string): Promise<Incident> {
+    await mustExistFor(ctx, incidentId);
     requireRole(ctx.principal, STAFF, "close incidents");
     return Incident.from(await ctx.services.incidents.close(ctx.principal, ctx.now, incidentKey(incidentId)));
   }

@@ -89,6 +89,8 @@ interface CommandExtras {
 }
 
 const OPEN_STATUSES = ["NEW", "IN_PROGRESS", "PENDING_CUSTOMER"];
+/** Advisory lock class (two-key form, its own key space) of the per-incident change lock. */
+const INCIDENT_LOCK_CLASS = 7_310_011;
 const RECOMPUTE_BATCH = 200;
 
 /** A stable JSON for comparing targets (jsonb reorders object keys). */
@@ -213,6 +215,14 @@ export class IncidentService {
 
   /** Locks an incident for a change; NOT_FOUND when it does not exist for `by`. */
   private async lock(tx: Sql, incidentId: string, skipLocked = false): Promise<LockedIncident | null> {
+    // Changes to one incident queue on an advisory lock first: a row lock is queued for after
+    // the transaction id is taken, so waiters could commit out of transaction-id order, and
+    // the stream publishes by transaction id (an incident's events out of their order).
+    const [got] = await tx.query<{ ok: boolean }>(
+      skipLocked ? "SELECT pg_try_advisory_xact_lock($1::int, hashtext($2::text)) AS ok" : "SELECT pg_advisory_xact_lock($1::int, hashtext($2::text)), true AS ok",
+      [INCIDENT_LOCK_CLASS, incidentId],
+    );
+    if (!got.ok) return null;
     const [current] = await tx.query<LockedIncident>(
       `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
          FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? " SKIP LOCKED" : ""}`,
@@ -237,6 +247,7 @@ export class IncidentService {
       if (!current || (by.role === "CUSTOMER" && current.requester_id !== by.contactId)) {
         throw new DomainError("NOT_FOUND", "no incident with that id");
       }
+      now = changeInstant(current.sla_history, now);
       const at = now.getTime();
       const decisions = pendingDecisions(current.sla_history, at).map((d) => d.event);
       const state = deriveIncident([...current.sla_history, ...decisions], at);
@@ -440,6 +451,7 @@ export class IncidentService {
     const changed = await this.db.transaction(async (tx) => {
       const current = await this.lock(tx, incidentId);
       if (!current || current.status === "CLOSED") return false;
+      now = changeInstant(current.sla_history, now);
       const at = now.getTime();
       const decisions = pendingDecisions(current.sla_history, at).map((e) => e.event);
       const state = deriveIncident([...current.sla_history, ...decisions], at);
@@ -592,6 +604,18 @@ function overdueSince(d: DerivedIncident): number | null {
   let since: number | null = null;
   for (const c of d.clocks) if (c.state === "BREACHED" && c.stoppedAt === null && c.breachedAt !== null && (since === null || c.breachedAt < since)) since = c.breachedAt;
   return since;
+}
+
+/**
+ * The instant a change is recorded at: the request's `now`, but never before the incident's
+ * latest event. A request that waited for the row lock read its clock before the change it
+ * waited for; deciding at that earlier instant would replay the history without that change
+ * (the engine snapshots before events dated after `now`) and lose it.
+ */
+function changeInstant(history: readonly IncidentHistoryEvent[], now: Date): Date {
+  let last = -Infinity;
+  for (const e of history) if (e.at > last) last = e.at;
+  return last > now.getTime() ? new Date(last) : now;
 }
 
 function ms(v: number | null): Date | null {

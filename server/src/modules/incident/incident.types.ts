@@ -28,7 +28,10 @@ export class Incident extends Node {
 
   /** The SLA engine's view at `now`, computed once per incident and instant. */
   derive(now: Date): DerivedIncident {
-    const t = now.getTime();
+    // never before the latest event: a change that waited for the row lock is recorded at the
+    // instant it got it, which can be a little after the request's `now`
+    let t = now.getTime();
+    for (const e of this.row.sla_history) if (e.at > t) t = e.at;
     if (this.derivedAt?.now !== t) this.derivedAt = { now: t, value: deriveIncident(this.row.sla_history, t) };
     return this.derivedAt.value;
   }

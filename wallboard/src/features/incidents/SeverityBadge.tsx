@@ -1,6 +1,6 @@
 import { severityWord } from "./labels";
 import { SeverityIcon } from "./SeverityIcon";
-import type { Severity } from "./types";
+import type { Severity } from "../board/types";
 
 /** Icon + word, coloured by severity. */
 export function SeverityBadge({ severity }: { severity: Severity }) {

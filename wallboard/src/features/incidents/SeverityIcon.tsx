@@ -1,4 +1,4 @@
-import type { Severity } from "./types";
+import type { Severity } from "../board/types";
 
 /** A distinct shape per severity (octagon, triangle, circle), so severity never rests on colour alone. */
 export function SeverityIcon({ severity }: { severity: Severity }) {

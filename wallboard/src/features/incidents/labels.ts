@@ -1,4 +1,4 @@
-import type { IncidentStatus, Severity } from "./types";
+import type { IncidentStatus, Severity } from "../board/types";
 
 /** Words shown next to the icons: severity is never told by colour alone. */
 export const SEVERITY_WORD: Record<Severity, string> = {

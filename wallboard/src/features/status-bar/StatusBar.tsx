@@ -16,6 +16,7 @@ export function StatusBar({ connection, serverTimeMs, children }: StatusBarProps
     <footer className="status-bar" data-testid="status-bar">
       <ConnectionIndicator state={connection} />
       <div className="status-bar__middle">{children}</div>
+      <span className="status-bar__label">Server time</span>
       <ServerTime epochMs={serverTimeMs} />
     </footer>
   );
