@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gql, GqlResult, TestServer } from "./helpers/harness.js";
 import { clock, get, simulatedServer } from "./helpers/lifecycle.js";
-import { agent, cmd, comments, customer, okData, openFor, refused, state, timeline, type CustomerKey, type StaffAgent } from "./helpers/desk.js";
+import { agent, cmd, comments, customer, lifecycle, okData, openFor, refused, state, timeline, type CustomerKey, type StaffAgent } from "./helpers/desk.js";
 
 const T0 = "2025-06-02T09:00:00.000Z";
 
@@ -207,7 +207,7 @@ describe("refusals and rules around the table", () => {
     expect(inc.firstRespondedAt).toBeNull();
     expect(clock(inc, "FIRST_RESPONSE")).toMatchObject({ state: "RUNNING", stoppedAt: null });
     expect(inc.clocks.filter((c: any) => c.kind === "CUSTOMER_UPDATE")).toEqual([]);
-    const events = await timeline(s.admin, id);
+    const events = lifecycle(await timeline(s.admin, id));
     expect(events.map((e) => e.type)).toEqual(["OPENED", "COMMENTED"]);
   });
 
@@ -316,7 +316,8 @@ describe("timeline and comments", () => {
   });
 
   it("timeline lists every event oldest first with its type and actor", async () => {
-    const events = await timeline(s.admin, id);
+    const all = await timeline(s.admin, id);
+    const events = lifecycle(all);
     const A = (a: StaffAgent) => ({ id: a.id, name: a.name, level: a.level });
     expect(events.map((e) => [e.type, e.actorKind, e.actorName, e.actor])).toEqual([
       ["OPENED", "AGENT", l1.name, A(l1)],
@@ -338,9 +339,9 @@ describe("timeline and comments", () => {
       ["RESOLVED", "AGENT", l2.name, A(l2)],
       ["CLOSED", "ADMIN", adminName, null],
     ]);
-    const seqs = events.map((e) => BigInt(e.sequence));
+    const seqs = all.map((e) => BigInt(e.sequence));
     for (let i = 1; i < seqs.length; i++) expect(seqs[i] > seqs[i - 1]).toBe(true);
-    for (let i = 1; i < events.length; i++) expect(Date.parse(events[i].at)).toBeGreaterThanOrEqual(Date.parse(events[i - 1].at));
+    for (let i = 1; i < all.length; i++) expect(Date.parse(all[i].at)).toBeGreaterThanOrEqual(Date.parse(all[i - 1].at));
     // details for staff: the reason, the levels, the severities
     const data = (type: string) => JSON.parse(events.find((e) => e.type === type)!.data);
     expect(data("SEVERITY_CHANGED")).toMatchObject({ severity: "HIGH", from: "CRITICAL", reason: "only invoicing is affected" });
@@ -373,8 +374,7 @@ describe("timeline and comments", () => {
     const x = okData(await openFor(l1.gql, cust.contactId)).incident.id;
     for (let i = 0; i < 4; i++) okData(await cmd.comment(l1.gql, x, "INTERNAL", `note ${i}`, null));
     const events = await timeline(s.admin, x);
-    expect(events.map((e) => e.type)).toEqual(["OPENED", "COMMENTED", "COMMENTED", "COMMENTED", "COMMENTED"]);
-    expect(events.map((e) => JSON.parse(e.data).commentId).slice(1)).toHaveLength(4);
+    expect(lifecycle(events).map((e) => e.type)).toEqual(["OPENED", "COMMENTED", "COMMENTED", "COMMENTED", "COMMENTED"]);
     const seqs = events.map((e) => BigInt(e.sequence));
     expect(seqs.some((q) => q < 10_000n) && seqs.some((q) => q >= 10_000n)).toBe(true);
     expect([...seqs].sort((p, q) => (p < q ? -1 : 1))).toEqual(seqs);

@@ -9,7 +9,9 @@ import http from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode } from "graphql";
+import { LIMITS } from "./graphql/limits.js";
+import { OperationCache, checkLimits } from "./graphql/operations.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { createFormatError } from "./graphql/errors.js";
@@ -28,6 +30,8 @@ import { SlaPolicyService } from "./modules/sla-policy/sla-policy.service.js";
 import { ComplianceService } from "./modules/compliance/compliance.service.js";
 import { LiveService } from "./modules/live/live.service.js";
 import { NotificationService } from "./modules/notification/notification.service.js";
+import { KnowledgeService } from "./modules/knowledge/knowledge.service.js";
+import { ProblemService } from "./modules/problem/problem.service.js";
 import type { Config } from "./platform/config.js";
 import { Db } from "./platform/data-source.js";
 import { createEventBus } from "./platform/event-bus.js";
@@ -79,6 +83,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   });
   const policy = new SlaPolicyService(db, async (severities) => incidents.recomputeTargets(severities, await clock.now()));
   incidents.usePolicy(policy);
+  const knowledge = new KnowledgeService(db, catalog, incidents);
+  incidents.useKnowledge(knowledge);
+  const problems = new ProblemService(db, catalog, incidents, knowledge);
   const services: Services = {
     db,
     clock,
@@ -87,6 +94,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     apiKeys,
     catalog,
     incidents,
+    knowledge,
+    problems,
     clockControl: new ClockService(db, clock, (tx, until) => watcher!.runDueIn(tx, until), () => {
       relay.poke();
       services.live.clockMoved();
@@ -116,13 +125,29 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
 
   const schema = await createSchema(bus.pubSub);
   const formatError = createFormatError(log);
+  const operations = new OperationCache(schema);
   const apollo = new ApolloServer<Ctx>({
     schema,
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // Lean: no landing page, no cache-control bookkeeping (+35–41 % throughput measured).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        // depth, aliases and cost, with the request's variables (a page size may be one)
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, request }) {
+              const errors = checkLimits(schema, document, request.variables);
+              if (errors.length) throw new GraphQLError(errors[0].message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
+            },
+          };
+        },
+      },
+    ],
+    parseOptions: { maxTokens: LIMITS.tokens },
   });
   await apollo.start();
 
@@ -222,6 +247,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         return true;
       },
       context: (ctx) => contextFor(ctx.extra.principal!, randomUUID()),
+      onSubscribe: (_ctx, _id, payload) => {
+        const prepared = operations.prepare(payload.query, payload.variables ?? undefined);
+        if (Array.isArray(prepared)) return prepared as readonly GraphQLError[];
+        return { schema, document: prepared as DocumentNode, variableValues: payload.variables, operationName: payload.operationName };
+      },
       // the same error mapping as HTTP: codes kept, the unexpected masked and logged
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -13,6 +13,8 @@ import type { BreachWatcher } from "./platform/breach-watcher.js";
 import type { ComplianceService } from "./modules/compliance/compliance.service.js";
 import type { LiveService } from "./modules/live/live.service.js";
 import type { NotificationService } from "./modules/notification/notification.service.js";
+import type { KnowledgeService } from "./modules/knowledge/knowledge.service.js";
+import type { ProblemService } from "./modules/problem/problem.service.js";
 
 /** The application's services, built once at start and handed to resolvers through the context. */
 export interface Services {
@@ -32,4 +34,8 @@ export interface Services {
   live: LiveService;
   /** E-mail and webhook notifications (issue 9). */
   notifications: NotificationService;
+  /** Knowledge base: articles, search, deflection (issue 7). */
+  knowledge: KnowledgeService;
+  /** Problem management and recurring incidents (issue 7). */
+  problems: ProblemService;
 }

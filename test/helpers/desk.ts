@@ -85,6 +85,16 @@ export const cmd = {
     g.request(`mutation($id: ID!, $r: String!) { reopenIncident(incidentId: $id, reason: $r) { ${STATE_FIELDS} } }`, { id, r: reason }),
 };
 
+/**
+ * The lifecycle's event types (SLA.md, the contract's list). Other features add events of
+ * their own to a timeline (a knowledge search at opening, alerts); a test that pins the
+ * lifecycle's sequence of events looks at these only.
+ */
+export const LIFECYCLE_TYPES = new Set([
+  "OPENED", "RESPONDED", "COMMENTED", "ASSIGNED", "ESCALATED", "PAUSED", "RESUMED", "SEVERITY_CHANGED", "RESOLVED", "CLOSED", "REOPENED", "POLICY_CHANGED",
+]);
+export const lifecycle = <T extends { type: string }>(events: T[]): T[] => events.filter((e) => LIFECYCLE_TYPES.has(e.type));
+
 /** The mutation's payload, failing the test on any error. */
 export function okData(r: GqlResult): any {
   if (r.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(r.errors)}`);

@@ -5,3 +5,4 @@
 export * from "./errors.js";
 export * from "./sla/index.js";
 export * from "./incident/lifecycle.js";
+export * from "./problem/index.js";

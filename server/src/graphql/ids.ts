@@ -4,8 +4,8 @@
  */
 import { DomainError } from "../domain/errors.js";
 
-export type NodeType = "Product" | "Contact" | "Agent" | "Incident" | "IncidentEvent" | "ApiKey" | "Comment" | "BusinessCalendar" | "SlaAlert";
-const NODE_TYPES = new Set<string>(["Product", "Contact", "Agent", "Incident", "IncidentEvent", "ApiKey", "Comment", "BusinessCalendar", "SlaAlert"]);
+export type NodeType = "Product" | "Contact" | "Agent" | "Incident" | "IncidentEvent" | "ApiKey" | "Comment" | "BusinessCalendar" | "SlaAlert" | "KnowledgeArticle" | "Problem";
+const NODE_TYPES = new Set<string>(["Product", "Contact", "Agent", "Incident", "IncidentEvent", "ApiKey", "Comment", "BusinessCalendar", "SlaAlert", "KnowledgeArticle", "Problem"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toGlobalId(type: NodeType, key: string): string {

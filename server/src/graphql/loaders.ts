@@ -9,6 +9,8 @@ import type { AgentRow, ContactRow, ProductRow } from "../modules/catalog/catalo
 import { INCIDENT_COLUMNS, type IncidentRow } from "../modules/incident/incident.rows.js";
 import type { CommentRow } from "../modules/incident/incident.service.js";
 import { ALERT_COLUMNS, type AlertMessage } from "../modules/incident/alert.repo.js";
+import { ARTICLE_COLUMNS, type ArticleRow, type RevisionRow } from "../modules/knowledge/knowledge.types.js";
+import { PROBLEM_COLUMNS, type ProblemRow } from "../modules/problem/problem.types.js";
 
 function byId<T extends { id: string }>(db: Db, sql: string) {
   return new DataLoader<string, T | null>(
@@ -41,6 +43,22 @@ export function createLoaders(db: Db) {
       const rows = await db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE incident_id = ANY($1::uuid[]) ORDER BY at, id`, [ids as string[]]);
       const map = new Map<string, AlertMessage[]>();
       for (const r of rows) map.set(r.incidentId, [...(map.get(r.incidentId) ?? []), r]);
+      return ids.map((id) => map.get(id) ?? []);
+    }),
+    article: byId<ArticleRow>(db, `SELECT ${ARTICLE_COLUMNS} FROM knowledge_article WHERE id = ANY($1::uuid[])`),
+    problem: byId<ProblemRow>(db, `SELECT ${PROBLEM_COLUMNS} FROM problem WHERE id = ANY($1::uuid[])`),
+    /** An incident's links to the knowledge base and problem management (not in the incident projection's columns). */
+    incidentLinks: byId<{ id: string; problem_id: string | null; resolution_article_id: string | null }>(
+      db,
+      "SELECT id, problem_id, resolution_article_id FROM incident WHERE id = ANY($1::uuid[])",
+    ),
+    revisions: new DataLoader<string, RevisionRow[]>(async (ids) => {
+      const rows = await db.query<RevisionRow>(
+        `SELECT id::text AS id, article_id, title, body, edited_at, edited_by FROM knowledge_article_revision WHERE article_id = ANY($1::uuid[]) ORDER BY id DESC`,
+        [ids as string[]],
+      );
+      const map = new Map<string, RevisionRow[]>();
+      for (const r of rows) map.set(r.article_id, [...(map.get(r.article_id) ?? []), r]);
       return ids.map((id) => map.get(id) ?? []);
     }),
   };

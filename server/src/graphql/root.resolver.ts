@@ -3,6 +3,9 @@ import { READERS, requireRole } from "../modules/access/principal.js";
 import { Agent, Contact, Product } from "../modules/catalog/catalog.types.js";
 import { visibleTo } from "../modules/incident/incident.service.js";
 import { Incident } from "../modules/incident/incident.types.js";
+import { mayRead } from "../modules/knowledge/knowledge.service.js";
+import { KnowledgeArticle } from "../modules/knowledge/knowledge.types.js";
+import { Problem } from "../modules/problem/problem.types.js";
 import type { Ctx as Context } from "./context.js";
 import { parseGlobalId } from "./ids.js";
 import { Node } from "./node.js";
@@ -38,6 +41,15 @@ export class RootResolver {
         if (!staff) return null;
         const row = await loaders.agent.load(parsed.key);
         return row ? Agent.from(row) : null;
+      }
+      case "KnowledgeArticle": {
+        const row = await loaders.article.load(parsed.key);
+        return row && mayRead(principal, row) ? KnowledgeArticle.from(row) : null;
+      }
+      case "Problem": {
+        if (!staff) return null;
+        const row = await loaders.problem.load(parsed.key);
+        return row ? Problem.from(row) : null;
       }
       default:
         requireRole(principal, READERS, "read this object");

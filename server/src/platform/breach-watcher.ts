@@ -34,6 +34,8 @@ export class BreachWatcher {
   private leader = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  /** A wake that came while the poller was awake (its look may predate that commit): shortens the next sleep to the floor. */
+  private wokeAwake = false;
   private wakeResolve: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -85,7 +87,12 @@ export class BreachWatcher {
   }
 
   private wake(at: Date): void {
-    if (!this.leader || at.getTime() >= this.wakeAt) return;
+    if (!this.leader) return;
+    if (this.wakeAt === Infinity) {
+      this.wokeAwake = true;
+      return;
+    }
+    if (at.getTime() >= this.wakeAt) return;
     this.interrupt();
   }
 
@@ -149,12 +156,15 @@ export class BreachWatcher {
       if (session) await session.query("SELECT 1");
       const now = await this.clock.now();
       await this.runDue(now);
+      this.wokeAwake = false; // a wake before this look committed before it: the look sees that decision
       const [row] = await this.db.query<{ next: Date | null }>(
         "SELECT min(next_decision_at) AS next FROM incident WHERE status <> 'CLOSED' AND next_decision_at IS NOT NULL",
       );
       const after = await this.clock.now();
       const until = row?.next ? row.next.getTime() - after.getTime() + 1 : this.opts.capMs;
-      const delay = Math.min(this.opts.capMs, Math.max(this.opts.floorMs, this.clock.rate === 0 ? this.opts.capMs : until));
+      const delay = this.wokeAwake
+        ? this.opts.floorMs
+        : Math.min(this.opts.capMs, Math.max(this.opts.floorMs, this.clock.rate === 0 ? this.opts.capMs : until));
       this.wakeAt = after.getTime() + delay;
       await this.sleep(delay);
       this.wakeAt = Infinity;

@@ -17,6 +17,7 @@ import { LOCKS } from "./locks.js";
 
 const RELAY_LOCK = LOCKS.relay;
 const BATCH = 500;
+const POKE_DELAY_MS = 25;
 
 interface OutboxRow {
   id: string;
@@ -30,6 +31,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private soon = false;
   private stopped = false;
   private failing = false;
   published = 0;
@@ -53,11 +55,15 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.schedule(0);
+    // a few milliseconds let the commits of a burst share one relay transaction
+    if (this.soon) return;
+    this.schedule(POKE_DELAY_MS);
+    this.soon = true;
   }
 
   private schedule(delay: number): void {
     if (this.stopped) return;
+    this.soon = false;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delay);
   }
@@ -78,9 +84,9 @@ export class OutboxRelay {
       })
       .finally(() => {
         this.running = undefined;
-        const soon = this.again && !this.failing;
+        const more = this.again && !this.failing;
         this.again = false;
-        this.schedule(soon ? 0 : this.intervalMs);
+        this.schedule(more ? POKE_DELAY_MS : this.intervalMs);
       });
     await this.running;
   }

@@ -9,6 +9,7 @@ import { INCIDENT_COLUMNS, type IncidentRow } from "../incident/incident.rows.js
 import { ALERT_COLUMNS, type AlertMessage } from "../incident/alert.repo.js";
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const LEVELS = ["L1", "L2", "L3"] as const;
 const SEVERITIES = ["CRITICAL", "HIGH", "NORMAL"] as const;
 
@@ -78,24 +79,30 @@ export class ComplianceService {
   constructor(private readonly db: Db) {}
 
   /**
-   * MET and BREACHED outcomes decided in (from, to]: whole hours from the rollup, the two
-   * partial hours at the edges from the outcomes themselves. Equal to `ratesDirect`.
+   * MET and BREACHED outcomes decided in (from, to]: whole days from the daily rollup, the
+   * whole hours around them from the hourly one, the two partial hours at the edges from the
+   * outcomes themselves. Equal to `ratesDirect`.
    */
   async rates(from: Date, to: Date, dims?: Dimensions | null, sql: Sql = this.db): Promise<Rates> {
     const f = from.getTime();
     const t = to.getTime();
-    const lo = Math.floor(f / HOUR) * HOUR + HOUR; // first hour wholly after `from`
-    const hi = Math.floor((t + 1) / HOUR) * HOUR; // hours ending at or before `to` (ms precision)
-    const params: unknown[] = [];
+    // [lo, hi): whole hours inside (from, to]; [dlo, dhi): whole days inside [lo, hi)
+    const lo = Math.floor(f / HOUR) * HOUR + HOUR;
+    const hi = Math.floor((t + 1) / HOUR) * HOUR;
     if (lo >= hi) return this.ratesDirect(from, to, dims, sql);
-    params.push(new Date(lo), new Date(hi), from, to);
-    const rollupDims = dimensionClauses(dims, { product: "product_code", level: "level", severity: "severity" }, params);
+    const dlo = Math.min(Math.ceil(lo / DAY) * DAY, hi);
+    const dhi = Math.max(dlo, Math.floor(hi / DAY) * DAY);
+    const params: unknown[] = [new Date(lo), new Date(hi), from, to, new Date(dlo), new Date(dhi)];
+    const where = dimensionClauses(dims, { product: "product_code", level: "level", severity: "severity" }, params);
     const rows = await sql.query<{ measure: string; met: string; breached: string }>(
       `SELECT measure, sum(met) AS met, sum(breached) AS breached FROM (
-         SELECT measure, met, breached FROM sla_outcome_hourly WHERE bucket >= $1 AND bucket < $2${rollupDims}
+         SELECT measure, met, breached FROM sla_outcome_daily WHERE bucket >= $5 AND bucket < $6${where}
+         UNION ALL
+         SELECT measure, met, breached FROM sla_outcome_hourly
+          WHERE ((bucket >= $1 AND bucket < $5) OR (bucket >= $6 AND bucket < $2))${where}
          UNION ALL
          SELECT measure, (outcome = 'MET')::int, (outcome = 'BREACHED')::int FROM sla_outcome
-          WHERE ((at > $3 AND at < $1) OR (at >= $2 AND at <= $4))${rollupDims}
+          WHERE ((at > $3 AND at < $1) OR (at >= $2 AND at <= $4))${where}
        ) x GROUP BY measure`,
       params,
     );

@@ -1,6 +1,6 @@
 /**
  * Decided compliance outcomes, stored once per (incident, case, measure), and counted in
- * the hourly rollup in the same statement batch, so rollups and outcomes never disagree.
+ * the hourly and daily rollups in the same statement, so rollups and outcomes never disagree.
  */
 import type { ComplianceOutcome } from "../../domain/index.js";
 import type { Sql } from "../../platform/data-source.js";
@@ -22,6 +22,14 @@ export async function recordOutcomes(tx: Sql, incidentId: string, outcomes: read
          FROM ins GROUP BY 1, 2, 3, 4, 5
        ON CONFLICT (bucket, measure, severity, product_code, level)
        DO UPDATE SET met = sla_outcome_hourly.met + EXCLUDED.met, breached = sla_outcome_hourly.breached + EXCLUDED.breached
+       RETURNING 1
+     ), day AS (
+       INSERT INTO sla_outcome_daily (bucket, measure, severity, product_code, level, met, breached)
+       SELECT date_trunc('day', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', measure, severity, product_code, level,
+              count(*) FILTER (WHERE outcome = 'MET'), count(*) FILTER (WHERE outcome = 'BREACHED')
+         FROM ins GROUP BY 1, 2, 3, 4, 5
+       ON CONFLICT (bucket, measure, severity, product_code, level)
+       DO UPDATE SET met = sla_outcome_daily.met + EXCLUDED.met, breached = sla_outcome_daily.breached + EXCLUDED.breached
        RETURNING 1
      )
      SELECT count(*)::text AS n FROM ins`,

@@ -7,6 +7,7 @@ import { DomainError } from "../../domain/errors.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
 import { ArticleMatch } from "../knowledge/knowledge.types.js";
+import { matchOf } from "../knowledge/knowledge.resolver.js";
 import { BoardFilter, SlaAlert, onBoard } from "./alert.types.js";
 import type { AlertMessage } from "./alert.repo.js";
 import { AddCommentInput, EscalateIncidentInput, IncidentFilter, OpenIncidentInput, ResolveIncidentInput } from "./incident.inputs.js";
@@ -71,13 +72,17 @@ export class IncidentResolver {
   @Mutation(() => OpenIncidentPayload)
   async openIncident(@Ctx() ctx: Context, @Arg("input", () => OpenIncidentInput) input: OpenIncidentInput): Promise<OpenIncidentPayload> {
     requireRole(ctx.principal, ["ADMIN", "LEAD", "AGENT", "INTEGRATOR", "CUSTOMER"], "open incidents");
+    let suggested: ArticleMatch[] = [];
     const row = await ctx.services.incidents.open(
       { ...input, requesterId: input.requesterId ? fromGlobalId(input.requesterId, "Contact", "requesterId") : null },
       ctx.principal,
       ctx.now,
+      // deflection: the knowledge base searched in the opening transaction, recorded on the timeline
+      async (tx, incident, productCode) => {
+        suggested = (await ctx.services.knowledge.deflect(tx, ctx.principal, ctx.now, incident, productCode)).map(matchOf);
+      },
     );
-    // The knowledge base arrives with its issue; until then there is truthfully nothing to suggest.
-    return { incident: Incident.from(row), suggestedArticles: [] };
+    return { incident: Incident.from(row), suggestedArticles: suggested };
   }
 
   @Mutation(() => Incident, { description: "a CUSTOMER key's comment is the customer's word: it resumes a waiting incident and never counts as an update" })
@@ -139,7 +144,7 @@ export class IncidentResolver {
     await mustExistFor(ctx, input.incidentId);
     requireRole(ctx.principal, STAFF, "resolve incidents");
     return Incident.from(
-      await ctx.services.incidents.resolve(ctx.principal, ctx.now, { incidentId: incidentKey(input.incidentId), summary: input.summary, articleId: input.articleId ?? null }),
+      await ctx.services.incidents.resolve(ctx.principal, ctx.now, { incidentId: incidentKey(input.incidentId), summary: input.summary, articleId: input.articleId ? fromGlobalId(input.articleId, "KnowledgeArticle", "articleId") : null }),
     );
   }
 
@@ -248,11 +253,6 @@ export class IncidentResolver {
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
     };
-  }
-
-  @FieldResolver(() => [ArticleMatch], { description: "the best published articles for this incident (the knowledge base arrives with its issue)" })
-  suggestedArticles(@Arg("first", () => Int, { nullable: true, defaultValue: 5 }) _first: number): ArticleMatch[] {
-    return [];
   }
 }
 

@@ -88,6 +88,14 @@ interface CommandExtras {
   comment?: { body: string; visibility: "PUBLIC" | "INTERNAL"; channel: string | null; authorKind: "AGENT" | "CUSTOMER" | "SYSTEM" };
 }
 
+/** The knowledge base's hooks into incident changes (knowledge module), run in the change's transaction. */
+export interface IncidentKnowledgeHooks {
+  /** A resolution: checks and counts its article (or records none); details for the RESOLVED event. */
+  resolvedWith(tx: Sql, incidentId: string, articleId: string | null): Promise<Record<string, unknown>>;
+  /** What was searched and suggested for the incident, carried by its escalation. */
+  escalationContext(tx: Sql, incidentId: string): Promise<Record<string, unknown>>;
+}
+
 const OPEN_STATUSES = ["NEW", "IN_PROGRESS", "PENDING_CUSTOMER"];
 /** Advisory lock class (two-key form, its own key space) of the per-incident change lock. */
 const INCIDENT_LOCK_CLASS = 7_310_011;
@@ -132,7 +140,18 @@ export class IncidentService {
     this.policy = policy;
   }
 
-  async open(cmd: OpenIncidentCommand, by: Principal, now: Date): Promise<IncidentRow> {
+  private knowledge?: IncidentKnowledgeHooks;
+
+  /** Wired after construction: the knowledge base's part in resolutions and escalations. */
+  useKnowledge(hooks: IncidentKnowledgeHooks): void {
+    this.knowledge = hooks;
+  }
+
+  /**
+   * Opens an incident. `within` runs in the same transaction after the OPENED event (the
+   * knowledge base's deflection search records itself on the new incident's timeline there).
+   */
+  async open(cmd: OpenIncidentCommand, by: Principal, now: Date, within?: (tx: Sql, incident: IncidentRow, productCode: string) => Promise<void>): Promise<IncidentRow> {
     const title = text(cmd.title, "title", { max: 200 });
     const description = text(cmd.description, "description", { max: 20_000 });
     const openedAt = cmd.openedAt ?? now;
@@ -207,6 +226,7 @@ export class IncidentService {
         ...decisions.map((e) => toStored(e, SYSTEM, false)),
       ];
       await appendEvents(tx, incident.id, stored, snapshotOf(incident, product.code), now);
+      await within?.(tx, incident, product.code);
       return incident;
     });
     this.afterCommit(row);
@@ -242,37 +262,49 @@ export class IncidentService {
     now: Date,
     command: (state: DerivedIncident, row: IncidentRow, tx: Sql) => Promise<{ command: IncidentCommand; extras?: CommandExtras }>,
   ): Promise<IncidentRow> {
-    const row = await this.db.transaction(async (tx) => {
-      const current = await this.lock(tx, incidentId);
-      if (!current || (by.role === "CUSTOMER" && current.requester_id !== by.contactId)) {
-        throw new DomainError("NOT_FOUND", "no incident with that id");
-      }
-      now = changeInstant(current.sla_history, now);
-      const at = now.getTime();
-      const decisions = pendingDecisions(current.sla_history, at).map((d) => d.event);
-      const state = deriveIncident([...current.sla_history, ...decisions], at);
-      const { command: cmd, extras } = await command(state, current, tx);
-      const events = decide({ status: state.status, level: state.level }, cmd, at);
-      let commentId: string | null = null;
-      if (extras?.comment) {
-        const [c] = await tx.query<{ id: string }>(
-          `INSERT INTO comment (incident_id, body, visibility, channel, author_kind, author_agent_id, author_name, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [incidentId, extras.comment.body, extras.comment.visibility, extras.comment.channel, extras.comment.authorKind, by.agentId, by.actorName, now],
-        );
-        commentId = c.id;
-      }
-      const actor = actorOf(by);
-      return this.commit(
-        tx,
-        current,
-        now,
-        decisions,
-        events.map((event) => ({ event, actor, extra: { ...(extras?.data ?? {}), ...(commentId && event.type === "COMMENTED" ? { commentId } : {}) } })),
-      );
-    });
+    const row = await this.db.transaction((tx) => this.changeWithin(tx, incidentId, by, now, command));
     this.afterCommit(row);
     return row;
+  }
+
+  /**
+   * `change` in the caller's transaction: a problem changes its incidents together with
+   * itself. The caller calls `committed(row)` for each row once its transaction committed.
+   */
+  async changeWithin(
+    tx: Sql,
+    incidentId: string,
+    by: Principal,
+    now: Date,
+    command: (state: DerivedIncident, row: IncidentRow, tx: Sql) => Promise<{ command: IncidentCommand; extras?: CommandExtras }>,
+  ): Promise<IncidentRow> {
+    const current = await this.lock(tx, incidentId);
+    if (!current || (by.role === "CUSTOMER" && current.requester_id !== by.contactId)) {
+      throw new DomainError("NOT_FOUND", "no incident with that id");
+    }
+    now = changeInstant(current.sla_history, now);
+    const at = now.getTime();
+    const decisions = pendingDecisions(current.sla_history, at).map((d) => d.event);
+    const state = deriveIncident([...current.sla_history, ...decisions], at);
+    const { command: cmd, extras } = await command(state, current, tx);
+    const events = decide({ status: state.status, level: state.level }, cmd, at);
+    let commentId: string | null = null;
+    if (extras?.comment) {
+      const [c] = await tx.query<{ id: string }>(
+        `INSERT INTO comment (incident_id, body, visibility, channel, author_kind, author_agent_id, author_name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [incidentId, extras.comment.body, extras.comment.visibility, extras.comment.channel, extras.comment.authorKind, by.agentId, by.actorName, now],
+      );
+      commentId = c.id;
+    }
+    const actor = actorOf(by);
+    return this.commit(
+      tx,
+      current,
+      now,
+      decisions,
+      events.map((event) => ({ event, actor, extra: { ...(extras?.data ?? {}), ...(commentId && event.type === "COMMENTED" ? { commentId } : {}) } })),
+    );
   }
 
   /**
@@ -387,7 +419,11 @@ export class IncidentService {
 
   escalate(by: Principal, now: Date, incidentId: string, reason: string): Promise<IncidentRow> {
     const why = text(reason, "reason", { max: 2_000 });
-    return this.change(incidentId, by, now, async () => ({ command: { type: "escalate" }, extras: { data: { reason: why } } }));
+    return this.change(incidentId, by, now, async (_state, _row, tx) => ({
+      command: { type: "escalate" },
+      // the next level sees what the knowledge base was asked and what it suggested
+      extras: { data: { reason: why, ...(await this.knowledge?.escalationContext(tx, incidentId)) } },
+    }));
   }
 
   waitForCustomer(by: Principal, now: Date, incidentId: string): Promise<IncidentRow> {
@@ -400,12 +436,14 @@ export class IncidentService {
 
   resolve(by: Principal, now: Date, input: { incidentId: string; summary: string; articleId?: string | null }): Promise<IncidentRow> {
     const summary = text(input.summary, "summary", { max: 20_000 });
-    return this.change(input.incidentId, by, now, async () => {
-      if (input.articleId) throw new DomainError("NOT_FOUND", "no knowledge article with that id");
+    return this.change(input.incidentId, by, now, async (_state, _row, tx) => {
+      // the article (when given) is checked, recorded on the incident and counted
+      const article = this.knowledge ? await this.knowledge.resolvedWith(tx, input.incidentId, input.articleId ?? null) : {};
+      if (!this.knowledge && input.articleId) throw new DomainError("NOT_FOUND", "no knowledge article with that id");
       // The summary is sent to the customer: it is kept as a public comment too.
       return {
         command: { type: "resolve", by: "PERSON" },
-        extras: { data: { summary }, comment: { body: summary, visibility: "PUBLIC", channel: null, authorKind: authorKindOf(by) } },
+        extras: { data: { summary, ...article }, comment: { body: summary, visibility: "PUBLIC", channel: null, authorKind: authorKindOf(by) } },
       };
     });
   }
@@ -463,6 +501,54 @@ export class IncidentService {
     });
     if (changed) this.afterCommit(null);
     return changed;
+  }
+
+  /** After the caller's transaction committed rows changed with `changeWithin`: publish, re-arm the watcher. */
+  committed(rows: readonly IncidentRow[]): void {
+    for (const row of rows) this.afterCommit(row);
+    if (rows.length === 0) this.afterCommit(null);
+  }
+
+  /**
+   * Records an event that changes nothing the SLA engine reads (a knowledge-base search, a
+   * problem's progress) on an incident's timeline, in the caller's transaction, with its
+   * outbox row. Serialised with the incident's changes by the same lock. Returns false when
+   * the incident does not exist.
+   */
+  async recordEvent(tx: Sql, incidentId: string, by: Principal | null, now: Date, type: string, data: Record<string, unknown>, isPublic = false): Promise<boolean> {
+    const current = await this.lock(tx, incidentId);
+    if (!current) return false;
+    const actor = by ? actorOf(by) : SYSTEM;
+    await appendEvents(
+      tx,
+      incidentId,
+      [{ type, at: changeInstant(current.sla_history, now), actorKind: actor.kind, actorAgentId: actor.agentId, actorName: actor.name, public: isPublic, data }],
+      snapshotOf(current, current.product_code),
+      now,
+    );
+    return true;
+  }
+
+  /** Links an incident to a problem (LINKED_TO_PROBLEM) in the caller's transaction, which holds the problem. */
+  linkToProblemWithin(tx: Sql, by: Principal, now: Date, incidentId: string, problem: { id: string; number: string; title: string }): Promise<IncidentRow> {
+    return this.changeWithin(tx, incidentId, by, now, async (_state, _row, t) => {
+      await t.query("UPDATE incident SET problem_id = $2 WHERE id = $1", [incidentId, problem.id]);
+      return { command: { type: "linkToProblem", problemId: problem.id }, extras: { data: { problemNumber: problem.number, problemTitle: problem.title } } };
+    });
+  }
+
+  /**
+   * Resolves an open incident because its problem was resolved: the message is sent to the
+   * customer (a public comment, and a public communication for the clocks: SLA.md).
+   */
+  resolveByProblemWithin(tx: Sql, by: Principal, now: Date, incidentId: string, problem: { id: string; number: string }, message: string): Promise<IncidentRow> {
+    return this.changeWithin(tx, incidentId, by, now, async () => ({
+      command: { type: "resolve", by: "PROBLEM" },
+      extras: {
+        data: { summary: message, problemId: problem.id, problemNumber: problem.number },
+        comment: { body: message, visibility: "PUBLIC", channel: null, authorKind: authorKindOf(by) },
+      },
+    }));
   }
 
   /** One incident by id or number, as `by` may see it (another customer's incident does not exist). */
