@@ -14,7 +14,10 @@ import { LIMITS } from "./graphql/limits.js";
 import { OperationCache, checkLimits } from "./graphql/operations.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { createFormatError } from "./graphql/errors.js";
+import { classify, createFormatError } from "./graphql/errors.js";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { Metrics } from "./platform/metrics.js";
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./platform/rate-limiter.js";
 import type { Ctx } from "./graphql/context.js";
 import { createLoaders } from "./graphql/loaders.js";
 import { createSchema } from "./graphql/schema.js";
@@ -124,7 +127,23 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const firstStartKeys = await apiKeys.bootstrap(config.adminApiKey);
 
   const schema = await createSchema(bus.pubSub);
-  const formatError = createFormatError(log);
+  const formatError = createFormatError(null);
+  const formatWsError = createFormatError(log);
+  const metrics = new Metrics({
+    outboxBacklog: () => relay.backlog(),
+    watcherLagMs: () => watcher!.lastLagMs,
+    watcherLeader: () => watcher!.isLeader,
+    alertsByKind: async () => (await db.query<{ kind: string; n: string }>("SELECT kind, count(*) AS n FROM sla_alert GROUP BY kind")).map((r) => ({ kind: r.kind, count: Number(r.n) })),
+  });
+  const limiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl, `atalaya:${installation.id}`, log) : new MemoryRateLimiter();
+  const rateLimit = async (principal: Principal): Promise<GraphQLError | null> => {
+    const d = await limiter.hit(principal.keyId, principal.rateLimit ?? config.rateLimit, Date.now());
+    if (d.allowed) return null;
+    metrics.rateLimited.inc();
+    return new GraphQLError(`rate limit reached for this API key; retry in ${d.retryAfterSeconds} s`, {
+      extensions: { code: "RATE_LIMITED", retryAfterSeconds: d.retryAfterSeconds, http: { status: 429, headers: new HeaderMap([["retry-after", String(d.retryAfterSeconds)]]) } },
+    });
+  };
   const operations = new OperationCache(schema);
   const apollo = new ApolloServer<Ctx>({
     schema,
@@ -136,9 +155,23 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       {
-        // depth, aliases and cost, with the request's variables (a page size may be one)
+        // depth, aliases and cost, with the request's variables (a page size may be one);
+        // metrics by operation; unexpected errors logged with the request id
         async requestDidStart() {
+          const started = performance.now();
           return {
+            async willSendResponse({ request, response, errors, operationName }) {
+              const op = metrics.operationLabel(operationName ?? request.operationName);
+              metrics.requests.inc({ operation: op, status: errors?.length || response.body.kind !== "single" || response.body.singleResult.errors ? "error" : "ok" });
+              metrics.latency.observe({ operation: op }, (performance.now() - started) / 1000);
+            },
+            async didEncounterErrors({ errors, contextValue }) {
+              for (const e of errors) {
+                const c = classify(e);
+                metrics.errors.inc({ code: c.code });
+                if (!c.expected) ((contextValue as Ctx | undefined)?.log ?? log).error({ err: unwrapResolverError(e), path: e.path }, "unexpected error");
+              }
+            },
             async didResolveOperation({ document, request }) {
               const errors = checkLimits(schema, document, request.variables);
               if (errors.length) throw new GraphQLError(errors[0].message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
@@ -183,6 +216,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         outboxBacklog: backlog?.count ?? null,
       });
     }
+    if (url.pathname === "/metrics") {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(body);
+      return;
+    }
     if (url.pathname !== "/graphql") {
       if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method not allowed" });
       return serveStatic(config.wallboardDir, url.pathname, res);
@@ -219,6 +258,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         if (!secret) throw unauthenticated("an API key is required: send `Authorization: Bearer <secret>`");
         const principal = await apiKeys.authenticate(secret);
         if (!principal) throw unauthenticated("the API key is unknown or revoked");
+        const limited = await rateLimit(principal);
+        if (limited) throw limited;
         return contextFor(principal, requestId);
       },
     });
@@ -233,6 +274,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     }
   }
 
+  const socketsPerKey = new Map<string, number>();
+  const liveSockets = new Set<{ subscriptions: Record<string, unknown> }>();
+  metrics.countSubscriptions = () => {
+    let n = 0;
+    for (const c of liveSockets) n += Object.keys(c.subscriptions).length;
+    return n;
+  };
   const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: 1_000_000 });
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
@@ -243,19 +291,39 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         const secret = bearer(typeof header === "string" ? header : null);
         const principal = secret ? await apiKeys.authenticate(secret) : null;
         if (!principal) return false;
+        const open = socketsPerKey.get(principal.keyId) ?? 0;
+        if (open >= config.wsConnectionsPerKey) {
+          ctx.extra.socket.close(4429, `too many WebSocket connections for this key (at most ${config.wsConnectionsPerKey})`);
+          return false;
+        }
+        socketsPerKey.set(principal.keyId, open + 1);
+        metrics.sockets.inc();
+        liveSockets.add(ctx as unknown as { subscriptions: Record<string, unknown> });
         ctx.extra.principal = principal;
         return true;
       },
+      onClose: (ctx) => {
+        liveSockets.delete(ctx as unknown as { subscriptions: Record<string, unknown> });
+        const p = ctx.extra.principal;
+        if (!p || !ctx.acknowledged) return;
+        const n = (socketsPerKey.get(p.keyId) ?? 1) - 1;
+        if (n <= 0) socketsPerKey.delete(p.keyId);
+        else socketsPerKey.set(p.keyId, n);
+        metrics.sockets.dec();
+      },
+
       context: (ctx) => contextFor(ctx.extra.principal!, randomUUID()),
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        const limited = await rateLimit(ctx.extra.principal!);
+        if (limited) return [limited];
         const prepared = operations.prepare(payload.query, payload.variables ?? undefined);
         if (Array.isArray(prepared)) return prepared as readonly GraphQLError[];
         return { schema, document: prepared as DocumentNode, variableValues: payload.variables, operationName: payload.operationName };
       },
       // the same error mapping as HTTP: codes kept, the unexpected masked and logged
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatWsError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatWsError(e.toJSON(), e)) } : undefined,
     },
     wss,
   );
@@ -294,6 +362,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         alertStream.stop();
         await relay.stop();
         await bus.close();
+        await limiter.close();
         await db.close();
       })();
       return closing;

@@ -82,6 +82,8 @@ export async function startServer(opts: { databaseUrl?: string | null; redisUrl?
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: "warn",
     RELAY_INTERVAL_MS: "50",
+    // tests send bursts; the limiter has tests of its own
+    RATE_LIMIT: "1000000",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
     ...opts.env,
@@ -202,7 +204,7 @@ export async function spawnServer(env: Record<string, string>): Promise<Spawned>
   const main = path.join(ROOT, "server/dist/server/src/main.js");
   if (!fs.existsSync(main)) throw new Error("server/dist is missing: run `pnpm build` before the integration tests");
   const proc = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", RELAY_INTERVAL_MS: "50", ...env },
+    env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", RELAY_INTERVAL_MS: "50", RATE_LIMIT: "1000000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -29,7 +29,21 @@ function pgCode(err: unknown): string | undefined {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-export function createFormatError(log: Logger) {
+/** The code an error will be answered with, and whether it was expected (else masked and logged). */
+export function classify(error: unknown): { code: string; expected: boolean } {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return { code: original.code, expected: true };
+  const code = (error as GraphQLError | null)?.extensions?.code;
+  if (typeof code === "string" && PASS_THROUGH.has(code) && !(original instanceof Error && pgCode(original))) return { code, expected: true };
+  if (original instanceof GraphQLError && !original.originalError) return { code: typeof code === "string" ? code : "GRAPHQL_VALIDATION_FAILED", expected: true };
+  return { code: "INTERNAL_SERVER_ERROR", expected: false };
+}
+
+/**
+ * The formatter Apollo and graphql-ws call. With a logger it also logs what it masks
+ * (WebSocket); over HTTP the request plugin logs it with the request's id instead.
+ */
+export function createFormatError(log: Logger | null) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
@@ -48,7 +62,7 @@ export function createFormatError(log: Logger) {
     if (original instanceof GraphQLError && !original.originalError) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? "GRAPHQL_VALIDATION_FAILED" } };
     }
-    log.error({ err: original, path: formatted.path }, "unexpected error");
+    log?.error({ err: original, path: formatted.path }, "unexpected error");
     return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }

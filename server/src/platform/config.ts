@@ -22,6 +22,10 @@ export interface Config {
   wallboardDir: string;
   relayIntervalMs: number;
   dbPoolSize: number;
+  /** Requests per API key per 10-second window (a key's own rateLimit overrides it). */
+  rateLimit: number;
+  /** Open WebSocket connections per API key, per replica. */
+  wsConnectionsPerKey: number;
   /** The breach watcher sleeps at least this long between looks (ms). */
   watcherFloorMs: number;
   /** …and at most this long (ms). */
@@ -145,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wallboardDir: path.resolve(projectRoot, env.WALLBOARD_DIR || "wallboard/dist"),
     relayIntervalMs: int(env, "RELAY_INTERVAL_MS", 250, 10, 60_000),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+    rateLimit: int(env, "RATE_LIMIT", 600, 1, 10_000_000),
+    wsConnectionsPerKey: int(env, "WS_CONNECTIONS_PER_KEY", 2_000, 1, 1_000_000),
     watcherFloorMs: int(env, "WATCHER_FLOOR_MS", 100, 1, 10_000),
     watcherCapMs: int(env, "WATCHER_CAP_MS", 1_000, 10, 60_000),
     ci: env.CI === "true" || env.CI === "1",

@@ -21,6 +21,7 @@ export class AccessResolver {
       role: input.role,
       agentId: input.agentId ? fromGlobalId(input.agentId, "Agent", "agentId") : null,
       contactId: input.contactId ? fromGlobalId(input.contactId, "Contact", "contactId") : null,
+      rateLimit: input.rateLimit ?? null,
     });
     return Object.assign(new ApiKeySecret(), { apiKey: ApiKey.from(key), secret });
   }

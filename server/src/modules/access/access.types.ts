@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Role } from "../../graphql/enums.js";
 import { toGlobalId } from "../../graphql/ids.js";
 import type { ApiKeyRow } from "./api-key.service.js";
@@ -11,6 +11,7 @@ export class ApiKey {
   @Field(() => Role) role!: Role;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Int, { nullable: true, description: "requests per 10 seconds; null: the server's default (RATE_LIMIT)" }) rateLimit!: number | null;
   // agent, contact: field resolvers
 
   static from(row: ApiKeyRow): ApiKey {
@@ -21,6 +22,7 @@ export class ApiKey {
       role: row.role as Role,
       createdAt: row.created_at,
       revokedAt: row.revoked_at,
+      rateLimit: row.rate_limit,
     });
   }
 }
@@ -37,4 +39,5 @@ export class ApiKeyInput {
   @Field(() => Role) role!: Role;
   @Field(() => ID, { nullable: true }) agentId?: string | null;
   @Field(() => ID, { nullable: true }) contactId?: string | null;
+  @Field(() => Int, { nullable: true, description: "requests per 10 seconds; default: the server's RATE_LIMIT" }) rateLimit?: number | null;
 }

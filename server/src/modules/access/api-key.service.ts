@@ -14,6 +14,7 @@ export interface ApiKeyRow {
   contact_id: string | null;
   created_at: Date;
   revoked_at: Date | null;
+  rate_limit: number | null;
 }
 
 const hash = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
@@ -27,7 +28,7 @@ export class ApiKeyService {
   async authenticate(secret: string): Promise<Principal | null> {
     if (secret.length < 8 || secret.length > 200) return null;
     const [row] = await this.db.query<ApiKeyRow & { agent_name: string | null; contact_name: string | null }>(
-      `SELECT k.id, k.name, k.role, k.agent_id, k.contact_id, a.name AS agent_name, c.name AS contact_name
+      `SELECT k.id, k.name, k.role, k.agent_id, k.contact_id, k.rate_limit, a.name AS agent_name, c.name AS contact_name
          FROM api_key k LEFT JOIN agent a ON a.id = k.agent_id LEFT JOIN contact c ON c.id = k.contact_id
         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL`,
       [hash(secret)],
@@ -40,15 +41,19 @@ export class ApiKeyService {
       agentId: row.agent_id,
       contactId: row.contact_id,
       actorName: row.agent_name ?? row.contact_name ?? row.name,
+      rateLimit: row.rate_limit,
     };
   }
 
   async list(): Promise<ApiKeyRow[]> {
-    return this.db.query<ApiKeyRow>("SELECT id, name, role, agent_id, contact_id, created_at, revoked_at FROM api_key ORDER BY created_at, id");
+    return this.db.query<ApiKeyRow>("SELECT id, name, role, agent_id, contact_id, created_at, revoked_at, rate_limit FROM api_key ORDER BY created_at, id");
   }
 
-  async create(input: { name: string; role: RoleName; agentId: string | null; contactId: string | null }): Promise<{ key: ApiKeyRow; secret: string }> {
+  async create(input: { name: string; role: RoleName; agentId: string | null; contactId: string | null; rateLimit?: number | null }): Promise<{ key: ApiKeyRow; secret: string }> {
     const name = text(input.name, "name", { max: 200 });
+    if (input.rateLimit !== null && input.rateLimit !== undefined && (!Number.isInteger(input.rateLimit) || input.rateLimit < 1)) {
+      throw new DomainError("BAD_USER_INPUT", "rateLimit must be a positive whole number of requests per 10 seconds", { field: "rateLimit" });
+    }
     if (!ROLES.includes(input.role)) throw new DomainError("BAD_USER_INPUT", `role must be one of ${ROLES.join(", ")}`);
     if ((input.role === "AGENT" || input.role === "LEAD") && !input.agentId) {
       throw new DomainError("BAD_USER_INPUT", `a ${input.role} key acts as an agent: agentId is required`, { field: "agentId" });
@@ -73,9 +78,9 @@ export class ApiKeyService {
       }
       const secret = newSecret();
       const [key] = await tx.query<ApiKeyRow>(
-        `INSERT INTO api_key (name, role, secret_hash, agent_id, contact_id) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at`,
-        [name, input.role, hash(secret), input.agentId, input.contactId],
+        `INSERT INTO api_key (name, role, secret_hash, agent_id, contact_id, rate_limit) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at, rate_limit`,
+        [name, input.role, hash(secret), input.agentId, input.contactId, input.rateLimit ?? null],
       );
       return { key, secret };
     });
@@ -85,7 +90,7 @@ export class ApiKeyService {
     if (id === by.keyId) throw new DomainError("CONFLICT", "a key cannot revoke itself; use another ADMIN key");
     const [row] = await this.db.query<ApiKeyRow>(
       `UPDATE api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
-       RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at`,
+       RETURNING id, name, role, agent_id, contact_id, created_at, revoked_at, rate_limit`,
       [id],
     );
     if (!row) throw new DomainError("NOT_FOUND", "no API key with that id");

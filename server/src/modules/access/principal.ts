@@ -12,6 +12,8 @@ export interface Principal {
   contactId: string | null;
   /** The agent's, contact's or key's name, recorded on events. */
   actorName: string;
+  /** The key's own requests per rate-limit window; null: the server's default. */
+  rateLimit: number | null;
 }
 
 /** Refuses with FORBIDDEN unless the caller's role is one of `roles`. */

@@ -292,7 +292,7 @@ export class ProblemService {
 
   timeline(problemId: string): Promise<ProblemEventRow[]> {
     return this.db.query<ProblemEventRow>(
-      "SELECT sequence::text AS sequence, type, at, actor_kind, actor_agent_id, actor_name, data FROM problem_event WHERE problem_id = $1 ORDER BY sequence",
+      "SELECT e.sequence::text AS sequence, e.type, e.at, e.actor_kind, e.actor_agent_id, e.actor_name, e.data FROM problem_event e WHERE e.problem_id = $1 ORDER BY e.sequence",
       [problemId],
     );
   }

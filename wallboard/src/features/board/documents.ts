@@ -10,8 +10,13 @@ export const URGENT_LIMIT = 2_000;
 /** Alerts kept for the ticker. */
 export const ALERT_LIMIT = 30;
 
-const CLOCK_FIELDS = `kind cycle level state dueAt remainingSeconds breachedAt stoppedAt pausedSeconds atRisk`;
-export const URGENT_FIELDS = `id number title severity status level nextDueAt overdue clocks { ${CLOCK_FIELDS} } product { code } requester { name organization }`;
+/**
+ * Only what the board draws: the server's query-cost limit (50,000; list fields count once
+ * per item of their page size) must admit urgent(first: 2000) × these fields (20 → 40,000).
+ * Overdue and the order are computed on the board from dueAt and the server's clock.
+ */
+const CLOCK_FIELDS = `kind cycle level state dueAt remainingSeconds stoppedAt atRisk`;
+export const URGENT_FIELDS = `id number title severity status level clocks { ${CLOCK_FIELDS} } product { code } requester { name organization }`;
 const RATE = `target met breached rate meetingTarget`;
 export const COMPLIANCE_FIELDS = `windowSeconds from to firstResponse { ${RATE} } updatesAndEscalations { ${RATE} } atRisk breachedOpen`;
 export const QUEUE_FIELDS = `level severity open awaitingFirstResponse atRisk overdue oldestOpenedAt nextDueAt`;

@@ -24,9 +24,10 @@ export interface SlaClock {
   dueAt: string;
   /** Working seconds left, rounded up, at the answer's `now`; 0 once breached. */
   remainingSeconds: number;
-  breachedAt: string | null;
+  /** Not selected by the board (the breach instant is the due, or a later change). */
+  breachedAt?: string | null;
   stoppedAt: string | null;
-  pausedSeconds: number;
+  pausedSeconds?: number;
   atRisk: boolean;
 }
 
@@ -37,8 +38,9 @@ export interface UrgentIncident {
   severity: Severity;
   status: IncidentStatus;
   level: SupportLevel;
-  nextDueAt: string | null;
-  overdue: boolean;
+  /** Not selected by the board: derived from `clocks` and the server's time. */
+  nextDueAt?: string | null;
+  overdue?: boolean;
   clocks: SlaClock[];
   product: { code: string };
   requester: { name: string; organization: string | null };
