@@ -22,6 +22,7 @@ function standIn() {
   const batches: number[] = []; // when each decision batch began (Date.now())
   const looks: Array<(next: Date | null) => void> = [];
   let lookArrived: (() => void) | undefined;
+  let held = true;
   const db = {
     embedded: true,
     async transaction<T>(work: (tx: unknown) => Promise<T>): Promise<T> {
@@ -29,7 +30,7 @@ function standIn() {
       return work({ query: async () => [], execute: async () => 0 });
     },
     query(sql: string): Promise<unknown[]> {
-      if (!/min\(next_decision_at\)/.test(sql)) return Promise.resolve([]);
+      if (!held || !/min\(next_decision_at\)/.test(sql)) return Promise.resolve([{ next: null }]);
       return new Promise((resolve) => {
         looks.push((next) => resolve([{ next }]));
         lookArrived?.();
@@ -40,6 +41,11 @@ function standIn() {
     db,
     batches,
     /** Waits for the poller's next look and returns the function that answers it. */
+    /** Answers every look from now on at once (so the watcher can stop). */
+    release(): void {
+      held = false;
+      for (const answer of looks.splice(0)) answer(null);
+    },
     async nextLook(): Promise<(next: Date | null) => void> {
       while (looks.length === 0) await new Promise<void>((r) => (lookArrived = r));
       return looks.shift()!;
@@ -47,16 +53,19 @@ function standIn() {
   };
 }
 
-const watchers: BreachWatcher[] = [];
+const running: Array<{ w: BreachWatcher; s: ReturnType<typeof standIn> }> = [];
 afterEach(async () => {
-  for (const w of watchers.splice(0)) await w.stop();
+  for (const { w, s } of running.splice(0)) {
+    s.release();
+    await w.stop();
+  }
 });
 
-function start(db: unknown): BreachWatcher {
+function start(s: ReturnType<typeof standIn>): BreachWatcher {
   const bus = { on: () => () => undefined, publish: async () => undefined };
   const log = { info: () => undefined, error: (o: unknown, m: string) => console.error(m, o) };
-  const w = new BreachWatcher(db as never, new SystemClock(), bus as never, async () => false, log as never, { floorMs: FLOOR, capMs: CAP, afterCommit: () => undefined });
-  watchers.push(w);
+  const w = new BreachWatcher(s.db as never, new SystemClock(), bus as never, async () => false, log as never, { floorMs: FLOOR, capMs: CAP, afterCommit: () => undefined });
+  running.push({ w, s });
   w.start();
   return w;
 }
@@ -64,7 +73,7 @@ function start(db: unknown): BreachWatcher {
 describe("breach watcher wake-up", () => {
   it("with nothing due and no news it sleeps to its cap (the control)", async () => {
     const s = standIn();
-    start(s.db);
+    start(s);
     (await s.nextLook())(null);
     const before = s.batches.length;
     await sleep(1_000);
@@ -73,7 +82,7 @@ describe("breach watcher wake-up", () => {
 
   it("a wake that arrives while it looks for the earliest decision is not lost: it looks again within its floor, not its cap", async () => {
     const s = standIn();
-    const w = start(s.db);
+    const w = start(s);
     const answer = await s.nextLook();
     // an incident was just written whose next decision is 50 ms away; its commit came after
     // the look's snapshot, so the look answers "nothing"

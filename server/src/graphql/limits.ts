@@ -18,7 +18,7 @@ import {
 export const LIMITS = {
   depth: 12,
   aliases: 50,
-  cost: 50_000,
+  cost: 200_000,
   /** graphql-js parse option: bounds the work of parsing itself. */
   tokens: 20_000,
 } as const;

@@ -632,7 +632,8 @@ export class IncidentService {
     let from: Position | null = null;
     if (afterSequence !== null && afterSequence !== undefined) {
       if (!/^\d{1,19}$/.test(afterSequence)) throw new DomainError("BAD_USER_INPUT", "afterSequence must be an event sequence (digits)", { field: "afterSequence" });
-      from = await this.stream.positionOfSequence(afterSequence);
+      // "0" (an empty snapshot's sequence) resumes from the very first event
+      from = afterSequence === "0" ? { tx: 0n, seq: 0n } : await this.stream.positionOfSequence(afterSequence);
       if (!from) throw new DomainError("BAD_USER_INPUT", `no event with sequence ${afterSequence}`, { field: "afterSequence" });
     }
     const accept = (m: IncidentEventMessage) => {

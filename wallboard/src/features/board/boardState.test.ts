@@ -98,6 +98,12 @@ describe("boardReducer", () => {
 });
 
 describe("mergeIncident / mergeAlerts", () => {
+  it("keeps only the open cycles of an incident", () => {
+    const met = slaClock({ kind: "CUSTOMER_UPDATE", state: "MET", stoppedAt: "2025-06-02T14:00:00.000Z" });
+    const running = slaClock({ kind: "CUSTOMER_UPDATE", cycle: 2 });
+    const [kept] = mergeIncident([], urgentIncident("1", { clocks: [met, running] }), {});
+    expect(kept.clocks).toEqual([running]);
+  });
   it("returns the same list when a foreign incident closes", () => {
     const list = [urgentIncident("1")];
     expect(mergeIncident(list, urgentIncident("2", { status: "CLOSED" }), {})).toBe(list);

@@ -1,3 +1,4 @@
+import { isOpenClock } from "../urgent/urgency";
 import { matchesFilter } from "./boardFilter";
 import { ALERT_LIMIT, DAY_SECONDS, WEEK_SECONDS } from "./documents";
 import type { BoardFilter, Compliance, CompliancePoint, IncidentEvent, QueueStats, SlaAlert, UrgentIncident, WallboardSnapshot } from "./types";
@@ -58,14 +59,25 @@ export const initialBoardState: BoardState = {
 
 const CLOSED = new Set(["RESOLVED", "CLOSED"]);
 
+/**
+ * Keeps only the open cycles: the server returns every cycle an incident ever ran (each
+ * public reply adds a customer-update cycle), and a screen that runs for weeks must not
+ * hold the decided ones.
+ */
+export function slim(incident: UrgentIncident): UrgentIncident {
+  const clocks = incident.clocks ?? [];
+  const open = clocks.filter(isOpenClock);
+  return open.length === clocks.length ? incident : { ...incident, clocks: open };
+}
+
 /** Replaces (or inserts, or removes when closed or out of the filter) one incident by id. */
 export function mergeIncident(list: readonly UrgentIncident[], incident: UrgentIncident, filter: BoardFilter): readonly UrgentIncident[] {
   const index = list.findIndex((i) => i.id === incident.id);
   const belongs = !CLOSED.has(incident.status) && matchesFilter(filter, incident);
   if (!belongs) return index < 0 ? list : [...list.slice(0, index), ...list.slice(index + 1)];
-  if (index < 0) return [...list, incident];
+  if (index < 0) return [...list, slim(incident)];
   const next = list.slice();
-  next[index] = incident;
+  next[index] = slim(incident);
   return next;
 }
 
@@ -108,7 +120,7 @@ export function createBoardReducer(filter: BoardFilter) {
     switch (action.type) {
       case "snapshotLoaded": {
         const s = action.snapshot;
-        const incidents = (s.urgent ?? []).filter((i) => i && !CLOSED.has(i.status) && matchesFilter(filter, i));
+        const incidents = (s.urgent ?? []).filter((i) => i && !CLOSED.has(i.status) && matchesFilter(filter, i)).map(slim);
         return {
           ...state,
           loaded: true,
