@@ -48,13 +48,20 @@ const EN = {
 };
 const PRODUCTS = ["ERP", "CRM", "OFFICE", "HR", "SHOP"];
 
+// A knowledge base's long tail: 20,000 made-up words (module names, error codes, jargon) drawn
+// with a Zipf-like skew, so a common word is in many articles and a rare one in a few.
+const SYLLABLES = ["ta", "re", "lo", "mi", "nu", "ka", "so", "ve", "di", "pa", "ro", "len", "tor", "mas", "quel", "fi", "gu", "ber", "zan", "co"];
+const JARGON = Array.from({ length: 20_000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(SYLLABLES)).join(""));
+const jargon = () => JARGON[Math.floor(JARGON.length * Math.pow(random(), 3))];
+
 function article() {
   const lang = random() < 0.6 ? ES : EN;
   const thing = pick(lang.things);
-  const title = `${thing[0].toUpperCase()}${thing.slice(1)} ${pick(lang.verbs)} ${pick(lang.filler)}`;
-  const sentences = [];
-  for (let i = 0; i < 6; i++) sentences.push(`${pick(lang.things)} ${pick(lang.verbs)} ${pick(lang.filler)}.`);
-  return { title, body: `${sentences.join(" ")} Solución: reinicie el ${thing} y vuelva a intentarlo. Ref ${Math.floor(random() * 1e6)}.`, product: pick(PRODUCTS) };
+  const title = `${thing[0].toUpperCase()}${thing.slice(1)} ${pick(lang.verbs)} ${jargon()}`;
+  const words = [];
+  for (let i = 0; i < 60; i++) words.push(jargon());
+  const body = `${thing} ${pick(lang.verbs)} ${pick(lang.filler)}. ${words.join(" ")}. ${pick(lang.things)} ${pick(lang.verbs)}. Ref ${Math.floor(random() * 1e6)}.`;
+  return { title, body, product: pick(PRODUCTS) };
 }
 
 try {
@@ -97,12 +104,14 @@ try {
     "invoice shows twice",
   ];
   const GQL = `query($q: String!) { searchKnowledge(query: $q, first: 10) { score highlight article { id title } } }`;
-  const post = async (query, variables) => {
+  const post = async (query, variables, retry = true) => {
+    // the server closes idle keep-alive sockets; a reused one can be reset: retry once
     const res = await fetch(`${app.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN}` },
       body: JSON.stringify({ query, variables }),
-    });
+    }).catch((err) => (retry ? null : Promise.reject(err)));
+    if (!res) return post(query, variables, false);
     const body = await res.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;

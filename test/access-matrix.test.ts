@@ -55,6 +55,7 @@ const w = {} as {
   webhookId: string;
   deliveryId: string;
   hookServer: http.Server;
+  hookUrl: string;
 };
 const tag = () => randomBytes(4).toString("hex");
 
@@ -314,13 +315,13 @@ const FIXTURES: Fixture[] = [
   {
     op: "Mutation.createWebhook",
     doc: `mutation($i: WebhookInput!) { createWebhook(input: $i) { id } }`,
-    vars: async () => ({ i: { url: `https://hooks.example.com/${tag()}`, events: ["RESOLVED"], secret: "s3cret-s3cret" } }),
+    vars: async () => ({ i: { url: `${w.hookUrl}/${tag()}`, events: ["RESOLVED"], secret: "s3cret-s3cret" } }),
     allow: ["ADMIN"],
   },
   {
     op: "Mutation.deleteWebhook",
     doc: `mutation($id: ID!) { deleteWebhook(id: $id) { id } }`,
-    vars: async () => ({ id: (await admin(`mutation { createWebhook(input: { url: "https://hooks.example.com/x", events: ["*"], secret: "s3cret-s3cret" }) { id } }`)).createWebhook.id }),
+    vars: async () => ({ id: (await admin(`mutation($u: String!) { createWebhook(input: { url: $u, events: ["*"], secret: "s3cret-s3cret" }) { id } }`, { u: `${w.hookUrl}/gone` })).createWebhook.id }),
     allow: ["ADMIN"],
   },
   { op: "Mutation.redeliverWebhook", doc: `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id status } }`, vars: async () => ({ id: w.deliveryId }), allow: ["ADMIN"] },
@@ -390,6 +391,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => w.hookServer.listen(0, "127.0.0.1", r));
   const port = (w.hookServer.address() as { port: number }).port;
+  w.hookUrl = `http://127.0.0.1:${port}`;
   w.webhookId = (await admin(`mutation($u: String!) { createWebhook(input: { url: $u, events: ["OPENED"], secret: "matrix-secret" }) { id } }`, { u: `http://127.0.0.1:${port}/hook` })).createWebhook.id;
   await incidentIn("NEW");
   const deadline = Date.now() + 30_000;
@@ -465,14 +467,17 @@ describe("ACCESS.md over HTTP: every query and mutation with a key of every role
   for (const f of FIXTURES.filter((x) => !x.op.startsWith("Subscription."))) {
     it(`${f.op}${f.variant ? ` (${f.variant})` : ""}: ✓ ${f.allow.join(", ") || "nobody"}`, async (ctx) => {
       if (!has(f.op)) return ctx.skip();
-      // one role at a time: some fixtures share one object (a calendar, a delivery)
-      for (const role of ROLES) {
-        const r = await keys[role].request(f.doc, await f.vars(role));
-        if (f.allow.includes(role)) expectAllowed(r, f, role);
-        else expectRefused(r, f, role, "FORBIDDEN");
-      }
+      // every role at once, each on objects of its own (a few share one: a calendar, a delivery)
+      const [answers, foreign] = await Promise.all([
+        Promise.all(ROLES.map(async (role) => keys[role].request(f.doc, await f.vars(role)))),
+        f.foreign ? f.foreign.vars().then((v) => keys.CUSTOMER.request(f.doc, v)) : null,
+      ]);
+      ROLES.forEach((role, i) => {
+        if (f.allow.includes(role)) expectAllowed(answers[i], f, role);
+        else expectRefused(answers[i], f, role, "FORBIDDEN");
+      });
       if (f.foreign) {
-        const r = await keys.CUSTOMER.request(f.doc, await f.foreign.vars());
+        const r = foreign!;
         if (f.foreign.answer === "null") {
           expect(r.errors, `${f.op} as CUSTOMER on another's incident`).toBeUndefined();
           expect(r.data?.[fieldOf(f.op)]).toBeNull();
@@ -661,9 +666,11 @@ describe("a CUSTOMER key sees only its own, and only what is public", () => {
       { i: { title: `${word} router down`, description: `The ${word} router does not work`, productCode: "ERP", channel: "WEB", severity: "NORMAL" } },
     );
     for (const list of [opened.openIncident.suggestedArticles, opened.openIncident.incident.suggestedArticles]) {
-      expect(list.map((m: any) => m.article.id)).toEqual([published]);
-      expect(list[0].article.solvedIncidents.totalCount).toBe(0);
-      expect(list.every((m: any) => m.article.status === "PUBLISHED")).toBe(true);
+      const ids = list.map((m: any) => m.article.id);
+      expect(ids).toContain(published);
+      expect(ids).not.toContain(draft);
+      expect(ids).not.toContain(retired);
+      expect(list.every((m: any) => m.article.status === "PUBLISHED" && m.article.solvedIncidents.totalCount === 0)).toBe(true);
     }
     // a DISPLAY key gets no suggestions and no articles at all
     const shown = await keys.DISPLAY.ok(`query($id: ID!) { incident(id: $id) { suggestedArticles { score } comments { id } requester { name email phone organization } } }`, {

@@ -201,14 +201,9 @@ describe("concurrent changes to one incident", () => {
     }
   });
 
-  // Skipped until a platform bug is fixed (not in this suite's files): the outbox relay
-  // (platform/outbox-relay.ts, `ORDER BY tx_id, id`) and the ordered stream
-  // (platform/ordered-stream.ts, start() and readAfter()) order by their `::text` aliases, so
-  // transaction ids compare as strings ("1000" < "999"); when a batch spans a change in the
-  // number of digits, the older transaction's events are published after the newer one's and
-  // dropped by subscribers (seen on PGlite: every event of tx 999 lost). Unskip once they
-  // order by the columns (`ORDER BY outbox.tx_id, outbox.id`).
-  it.skip("the live stream carried exactly the timelines' events of every raced incident, once each", async () => {
+  // Pins the relay and the ordered stream ordering by the columns, not their ::text aliases
+  // (transaction ids compare as numbers: "1000" after "999").
+  it("the live stream carried exactly the timelines' events of every raced incident, once each", async () => {
     const expected = new Map<string, string[]>();
     let total = 0;
     for (const id of touched) {

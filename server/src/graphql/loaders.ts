@@ -32,7 +32,7 @@ export function createLoaders(db: Db) {
     comments: new DataLoader<string, CommentRow[]>(async (ids) => {
       const rows = await db.query<CommentRow>(
         `SELECT id, incident_id, body, visibility, channel, author_kind, author_agent_id, author_name, created_at
-           FROM comment WHERE incident_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+           FROM comment WHERE incident_id = ANY($1::uuid[]) ORDER BY created_at, seq`,
         [ids as string[]],
       );
       const map = new Map<string, CommentRow[]>();
@@ -40,7 +40,7 @@ export function createLoaders(db: Db) {
       return ids.map((id) => map.get(id) ?? []);
     }),
     alerts: new DataLoader<string, AlertMessage[]>(async (ids) => {
-      const rows = await db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE incident_id = ANY($1::uuid[]) ORDER BY at, id`, [ids as string[]]);
+      const rows = await db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE incident_id = ANY($1::uuid[]) ORDER BY at, seq`, [ids as string[]]);
       const map = new Map<string, AlertMessage[]>();
       for (const r of rows) map.set(r.incidentId, [...(map.get(r.incidentId) ?? []), r]);
       return ids.map((id) => map.get(id) ?? []);
@@ -54,7 +54,7 @@ export function createLoaders(db: Db) {
     ),
     revisions: new DataLoader<string, RevisionRow[]>(async (ids) => {
       const rows = await db.query<RevisionRow>(
-        `SELECT id::text AS id, article_id, title, body, edited_at, edited_by FROM knowledge_article_revision WHERE article_id = ANY($1::uuid[]) ORDER BY id DESC`,
+        `SELECT id::text AS id, article_id, title, body, edited_at, edited_by FROM knowledge_article_revision WHERE article_id = ANY($1::uuid[]) ORDER BY knowledge_article_revision.id DESC`,
         [ids as string[]],
       );
       const map = new Map<string, RevisionRow[]>();

@@ -38,7 +38,7 @@ export class OrderedStream<T> {
   async start(): Promise<void> {
     const [last] = await this.db.query<{ tx_id: string; id: string }>(
       `SELECT tx_id::text AS tx_id, id::text AS id FROM outbox
-        WHERE topic = $1 AND sent_at IS NOT NULL ORDER BY tx_id DESC, id DESC LIMIT 1`,
+        WHERE topic = $1 AND sent_at IS NOT NULL ORDER BY outbox.tx_id DESC, outbox.id DESC LIMIT 1`,
       [this.topic],
     );
     if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.id) };
@@ -87,7 +87,7 @@ export class OrderedStream<T> {
       `SELECT id::text AS id, tx_id::text AS tx_id, event_sequence::text AS seq, payload FROM outbox
         WHERE topic = $1 AND (tx_id, id) > ($2::text::xid8, $3::bigint)
           AND ${includeUnpublished ? "tx_id < pg_snapshot_xmin(pg_current_snapshot())" : "sent_at IS NOT NULL"}
-        ORDER BY tx_id, id LIMIT ${REPLAY_LIMIT}`,
+        ORDER BY outbox.tx_id, outbox.id LIMIT ${REPLAY_LIMIT}`,
       [this.topic, from.tx.toString(), from.seq.toString()],
     );
     return rows.map((r) => ({ topic: this.topic, id: r.id, txId: r.tx_id, sequence: r.seq, payload: r.payload }));

@@ -101,7 +101,7 @@ export class OutboxRelay {
           `SELECT id::text AS id, tx_id::text AS tx_id, topic, event_sequence::text AS event_sequence, payload
              FROM outbox
             WHERE sent_at IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY tx_id, id
+            ORDER BY outbox.tx_id, outbox.id
             LIMIT ${BATCH}`,
         );
         if (rows.length === 0) return 0;

@@ -217,7 +217,7 @@ export class ComplianceService {
   async recentAlerts(first: number, dims?: Dimensions | null): Promise<AlertMessage[]> {
     const params: unknown[] = [];
     const where = dimensionClauses(dims, { product: "product_code", level: "incident_level", severity: "severity" }, params);
-    return this.db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE true${where} ORDER BY at DESC, id DESC LIMIT ${first}`, params);
+    return this.db.query<AlertMessage>(`SELECT ${ALERT_COLUMNS} FROM sla_alert WHERE true${where} ORDER BY at DESC, seq DESC LIMIT ${first}`, params);
   }
 
   /** The last incident event (in the published order) that the current state includes. */
