@@ -23,7 +23,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { cpus, loadavg } from "node:os";
-import { countStatements, freshStore, loadServer, percentile, policyOf, postgresCpuSeconds, seedIncidents, sleep } from "./lib/atalaya.mjs";
+import { backendPids, countStatements, cpuDelta, cpuSnapshot, freshStore, loadServer, percentile, policyOf, seedIncidents, sleep } from "./lib/atalaya.mjs";
 
 const N = Number(process.env.LIST_BENCH_INCIDENTS ?? 5_000);
 const REQUESTS = Number(process.env.LIST_BENCH_REQUESTS ?? 200);
@@ -219,7 +219,8 @@ try {
     const api = [];
     const base = [];
     const cpu0 = process.cpuUsage();
-    const pgCpu0 = postgresCpuSeconds(store.url);
+    const pids = pgc ? await backendPids(async (q) => (await pgc.query(q)).rows) : [];
+    const pgCpu0 = cpuSnapshot(store.url, pids);
     const t0 = performance.now();
     for (let i = 0; i < REQUESTS; i++) {
       let t = performance.now();
@@ -231,7 +232,7 @@ try {
     }
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const pgCpu = pgCpu0 === null ? null : postgresCpuSeconds(store.url) - pgCpu0;
+    const pgCpu = cpuDelta(pgCpu0, cpuSnapshot(store.url, pids));
     api.sort((a, b) => a - b);
     base.sort((a, b) => a - b);
     results.push({

@@ -25,7 +25,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { cpus, loadavg } from "node:os";
-import { freshStore, loadServer, percentile, policyOf, postgresCpuSeconds, seedIncidents, countStatements, sleep } from "./lib/atalaya.mjs";
+import { backendPids, countStatements, cpuDelta, cpuSnapshot, freshStore, loadServer, percentile, policyOf, seedIncidents, sleep } from "./lib/atalaya.mjs";
 
 const N = Number(process.env.WATCHER_BENCH_INCIDENTS ?? 100_000);
 const SPREAD_MS = Number(process.env.WATCHER_BENCH_SECONDS ?? 600) * 1000;
@@ -169,7 +169,8 @@ try {
   Object.assign(owners, { watcher: 0, relay: 0, other: 0 });
   const xact0 = await xacts();
   const cpu0 = process.cpuUsage();
-  const pgCpu0 = postgresCpuSeconds(store.url);
+  const pids = pg ? await backendPids(async (q) => (await pg.query(q)).rows) : [];
+  const pgCpu0 = cpuSnapshot(store.url, pids);
   const elu0 = performance.eventLoopUtilization();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -191,7 +192,7 @@ try {
   delay.disable();
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
-  const pgCpu = pgCpu0 === null ? null : postgresCpuSeconds(store.url) - pgCpu0;
+  const pgCpu = cpuDelta(pgCpu0, cpuSnapshot(store.url, pids));
   const xact1 = await xacts();
   const counted = new Map(statements.stats);
   const totalStatements = statements.total;
@@ -241,7 +242,7 @@ try {
   );
   console.log(
     `CPU: this process ${((cpu.user + cpu.system) / 1e6 / seconds * 100).toFixed(0)} % of a core (event loop ${(elu.utilization * 100).toFixed(0)} % busy, delay p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms)` +
-      (pgCpu === null ? "" : `; PostgreSQL ${((pgCpu / seconds) * 100).toFixed(0)} % of a core`),
+      (pgCpu === null ? "" : `; this database's PostgreSQL backends ${((pgCpu / seconds) * 100).toFixed(0)} % of a core`),
   );
   console.log(`\nstatements over the window (${totalStatements.toLocaleString("en-US")}, ${(totalStatements / seconds).toFixed(0)}/s):`);
   console.log(`  by sender: watcher ${byOwner.watcher}, relay ${byOwner.relay}, other ${byOwner.other}`);

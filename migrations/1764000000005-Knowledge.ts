@@ -83,16 +83,26 @@ export class Knowledge1764000000005 implements MigrationInterface {
       );
       CREATE INDEX knowledge_article_revision_idx ON knowledge_article_revision (article_id, id DESC);
 
-      -- Every word any article contains (unaccented, lower case), for typo tolerance.
-      CREATE TABLE kb_word (word text PRIMARY KEY);
+      -- Every word any article contains (unaccented, lower case), for typo tolerance, with
+      -- how many article versions contained it (df, never decremented: an estimate of how
+      -- common it is, which picks the informative words of a long text).
+      CREATE TABLE kb_word (word text PRIMARY KEY, df integer NOT NULL DEFAULT 0);
       CREATE INDEX kb_word_trgm_idx ON kb_word USING gist (word ${trgm}.gist_trgm_ops);
+      CREATE FUNCTION kb_words(title text, tags text[], body text) RETURNS SETOF text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $fn$
+          SELECT DISTINCT w.lexeme
+            FROM unnest(to_tsvector('simple'::regconfig, kb_unaccent(title || ' ' || coalesce(array_to_string(tags, ' '), '') || ' ' || body))) AS w
+           WHERE length(w.lexeme) BETWEEN 3 AND 40 AND w.lexeme ~ '^[a-z][a-z0-9]*$'
+        $fn$;
       CREATE FUNCTION kb_learn_words() RETURNS trigger LANGUAGE plpgsql AS $fn$
         BEGIN
-          INSERT INTO kb_word (word)
-          SELECT DISTINCT w.lexeme
-            FROM unnest(to_tsvector('simple'::regconfig, kb_unaccent(NEW.title || ' ' || coalesce(array_to_string(NEW.tags, ' '), '') || ' ' || NEW.body))) AS w
-           WHERE length(w.lexeme) BETWEEN 3 AND 40 AND w.lexeme ~ '^[a-z][a-z0-9]*$'
-          ON CONFLICT DO NOTHING;
+          -- in word order, so concurrent writers lock shared words in one order
+          INSERT INTO kb_word (word, df)
+          SELECT n.w, 1 FROM kb_words(NEW.title, NEW.tags, NEW.body) AS n(w)
+           WHERE TG_OP = 'INSERT' OR n.w NOT IN (SELECT o FROM kb_words(OLD.title, OLD.tags, OLD.body) AS o)
+           ORDER BY n.w
+          ON CONFLICT (word) DO UPDATE SET df = kb_word.df + 1;
           RETURN NULL;
         END
       $fn$;
@@ -156,6 +166,7 @@ export class Knowledge1764000000005 implements MigrationInterface {
       DROP TABLE knowledge_article_revision;
       DROP TABLE knowledge_article;
       DROP FUNCTION kb_learn_words();
+      DROP FUNCTION kb_words(text, text[], text);
       DROP AGGREGATE kb_tsquery_or(tsquery);
       DROP TEXT SEARCH CONFIGURATION kb_english;
       DROP TEXT SEARCH CONFIGURATION kb_spanish;

@@ -197,7 +197,7 @@ describe("validation: a clear BAD_USER_INPUT, never a 500, nothing written", () 
     expect(r2.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
     const r3 = await s.admin.request(`{ incidents(filter: { severity: [URGENT] }) { totalCount } }`);
     expect(r3.errors![0].extensions!.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    const r4 = await s.admin.request(`{ incidents(first: 100000) { totalCount } }`);
+    const r4 = await s.admin.request(`{ incidents(first: 1000) { totalCount } }`);
     expect(r4.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
   });
 

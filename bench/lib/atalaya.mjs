@@ -5,7 +5,7 @@
 //
 // Not a benchmark itself (bench/run.mjs runs only *.bench.mjs).
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -190,23 +190,37 @@ export function countStatements(db, filter = () => true) {
   };
 }
 
-/** CPU seconds (user + system) of every local PostgreSQL process, or null when PostgreSQL is not on this machine. */
-export function postgresCpuSeconds(url) {
+/**
+ * CPU seconds (user + system) per process id, read from /proc, for the given PostgreSQL
+ * backends (a local server only; null otherwise). Take one snapshot before and one after and
+ * pass both to `cpuDelta`: backends that came or went in between are left out, so other
+ * databases' short-lived sessions on a shared server do not count.
+ */
+export function cpuSnapshot(url, pids) {
   if (!url || !/@(127\.0\.0\.1|localhost)[:/]/.test(url)) return null;
-  let ticks = 0;
-  let found = false;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+  const out = new Map();
+  for (const pid of pids) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      found = true;
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime, stime (clock ticks)
     } catch {
-      // a process that ended while we looked
+      // not on this machine, or gone
     }
   }
-  return found ? ticks / 100 : null;
+  return out.size > 0 ? out : null;
+}
+
+export function cpuDelta(before, after) {
+  if (!before || !after) return null;
+  let s = 0;
+  for (const [pid, v] of after) if (before.has(pid)) s += v - before.get(pid);
+  return s;
+}
+
+/** The process ids of every session on the current database (the product's pool, the bench's own clients). */
+export async function backendPids(query) {
+  return (await query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).map((r) => r.pid);
 }
 
 export function percentile(sorted, p) {

@@ -172,7 +172,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
                 if (!c.expected) ((contextValue as Ctx | undefined)?.log ?? log).error({ err: unwrapResolverError(e), path: e.path }, "unexpected error");
               }
             },
-            async didResolveOperation({ document, request }) {
+            async didResolveOperation({ document, request, operation }) {
+              if (operation?.operation === "subscription") throw new GraphQLError("subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
               const errors = checkLimits(schema, document, request.variables);
               if (errors.length) throw new GraphQLError(errors[0].message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
             },

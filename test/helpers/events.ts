@@ -14,8 +14,11 @@ import { ADMIN_KEY, collect, settle, wsClient } from "./harness.js";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Every incident event, optionally resuming right after `$after`. */
-export const INCIDENT_EVENTS = `subscription($after: String) { incidentEvents(afterSequence: $after) { sequence type incident { number } } }`;
+/** The lifecycle's event types: the knowledge base's KNOWLEDGE_SEARCHED (one per opening) is left out. */
+export const LIFECYCLE_TYPES = ["OPENED", "RESPONDED", "COMMENTED", "SEVERITY_CHANGED", "POLICY_CHANGED", "ASSIGNED", "ESCALATED", "PAUSED", "RESUMED", "RESOLVED", "CLOSED", "REOPENED", "AT_RISK", "BREACHED", "ESCALATION_ALERT", "LINKED_TO_PROBLEM"];
+
+/** Lifecycle events, optionally resuming right after `$after`. */
+export const INCIDENT_EVENTS = `subscription($after: String, $types: [String!]) { incidentEvents(afterSequence: $after, types: $types) { sequence type incident { number } } }`;
 
 export interface PushedEvent {
   incidentEvents: { sequence: string; type: string; incident: { number: string } };
@@ -37,7 +40,7 @@ export async function subscribeEvents(url: string, opts: { after?: string; key?:
       resolve();
     });
   });
-  const sub = collect<PushedEvent>(client, INCIDENT_EVENTS, { after: opts.after ?? null });
+  const sub = collect<PushedEvent>(client, INCIDENT_EVENTS, { after: opts.after ?? null, types: LIFECYCLE_TYPES });
   const close = async () => {
     if (closed) return;
     closed = true;

@@ -35,7 +35,7 @@ export function classify(error: unknown): { code: string; expected: boolean } {
   if (original instanceof DomainError) return { code: original.code, expected: true };
   const code = (error as GraphQLError | null)?.extensions?.code;
   if (typeof code === "string" && PASS_THROUGH.has(code) && !(original instanceof Error && pgCode(original))) return { code, expected: true };
-  if (original instanceof GraphQLError && !original.originalError) return { code: typeof code === "string" ? code : "GRAPHQL_VALIDATION_FAILED", expected: true };
+  if (original instanceof GraphQLError && !original.originalError) return { code: code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : typeof code === "string" ? code : "GRAPHQL_VALIDATION_FAILED", expected: true };
   return { code: "INTERNAL_SERVER_ERROR", expected: false };
 }
 
@@ -60,7 +60,8 @@ export function createFormatError(log: Logger | null) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     if (original instanceof GraphQLError && !original.originalError) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? "GRAPHQL_VALIDATION_FAILED" } };
+      // a request-level error Apollo raises without a code (APQ: "provided sha does not match query") is the client's
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : (code ?? "GRAPHQL_VALIDATION_FAILED") } };
     }
     log?.error({ err: original, path: formatted.path }, "unexpected error");
     return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -280,6 +280,7 @@ export class IncidentEventResolver {
           level: args.level as string[] | null,
           productCodes: args.productCodes as string[] | null,
           incidentId: args.incidentId ? fromGlobalId(args.incidentId as string, "Incident", "incidentId") : null,
+          types: args.types as string[] | null,
         },
         args.afterSequence as string | null,
       );
@@ -293,6 +294,7 @@ export class IncidentEventResolver {
     @Arg("productCodes", () => [String], { nullable: true }) _productCodes: string[] | null,
     @Arg("incidentId", () => ID, { nullable: true }) _incidentId: string | null,
     @Arg("afterSequence", () => String, { nullable: true }) _afterSequence: string | null,
+    @Arg("types", () => [String], { nullable: true, description: "only these event types (e.g. OPENED, RESOLVED); all when empty" }) _types: string[] | null,
   ): IncidentEvent {
     // Fresh loaders for each pushed event: the subscription's context outlives any one event.
     ctx.loaders = createLoaders(ctx.services.db);

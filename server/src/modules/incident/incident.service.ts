@@ -57,6 +57,7 @@ export interface EventStreamFilter {
   level?: string[] | null;
   productCodes?: string[] | null;
   incidentId?: string | null;
+  types?: string[] | null;
 }
 
 export interface CommentRow {
@@ -641,6 +642,7 @@ export class IncidentService {
       return (
         (by.role !== "CUSTOMER" || (i.requesterId === by.contactId && m.public)) &&
         (!filter.incidentId || m.incidentId === filter.incidentId) &&
+        (!filter.types?.length || filter.types.includes(m.type)) &&
         (!filter.severity?.length || filter.severity.includes(i.severity)) &&
         (!filter.level?.length || filter.level.includes(i.level)) &&
         (!filter.productCodes?.length || filter.productCodes.includes(i.productCode))

@@ -16,8 +16,10 @@ import { ARTICLE_COLUMNS, type ArticleRow } from "./knowledge.types.js";
 
 /** The longest query accepted; anything longer is refused with BAD_USER_INPUT. */
 export const MAX_QUERY_LENGTH = 10_000;
-/** How many distinct words of a query are searched (the first ones in the text). */
+/** How many distinct words of a query are considered (the first ones in the text). */
 export const MAX_QUERY_WORDS = 32;
+/** Of those, how many are searched: the least common in the articles (all of a short query). */
+export const INFORMATIVE_WORDS = 8;
 
 /** A search hit as SEARCH_SQL returns it. */
 export interface SearchHit extends ArticleRow {
@@ -34,18 +36,27 @@ const ESCAPED_BODY = `replace(replace(replace(left(a.body, 20000), '&', '&amp;')
  * ever parsed as a document, never as tsquery syntax), $2 a product id or null (articles of
  * that product and articles of every product), $3 how many.
  *
- * The text's first 32 distinct words (unaccented, lower case) are each turned into Spanish
+ * Of the text's first 32 distinct words (unaccented, lower case), the 8 least common in the
+ * articles (kb_word.df; all of them for a short query) are each turned into Spanish
  * and English tsqueries, OR-ed (a stop word of either language is dropped); a word that appears in no article is also replaced by up to
  * two similar words of the articles' lexicon (pg_trgm), which is the typo tolerance. Rank:
  * ts_rank with title (A) 1.0, tags (B) 0.4, body (C) 0.2, normalised to 0–1.
  */
 export const SEARCH_SQL = `
-WITH words AS (
-  SELECT w.lexeme AS t
+WITH text_words AS (
+  SELECT w.lexeme AS t, w.positions[1] AS pos
     FROM unnest(to_tsvector('simple'::regconfig, kb_unaccent($1::text))) AS w
    WHERE length(w.lexeme) <= 60
+     -- a stop word of either language is dropped (Spanish "la" is an English content word)
+     AND numnode(plainto_tsquery('spanish'::regconfig, w.lexeme)) > 0 AND numnode(plainto_tsquery('english'::regconfig, w.lexeme)) > 0
    ORDER BY w.positions[1]
    LIMIT ${MAX_QUERY_WORDS}
+), words AS (
+  -- a long text (deflection) is searched by its ${INFORMATIVE_WORDS} most informative words: the rarest
+  -- in the articles, then words no article contains (typos, other forms), in text order
+  SELECT tw.t FROM text_words tw LEFT JOIN kb_word k ON k.word = tw.t
+   ORDER BY k.df IS NULL, k.df, tw.pos
+   LIMIT ${INFORMATIVE_WORDS}
 ), fuzzy AS (
   SELECT c.word AS t
     FROM words
