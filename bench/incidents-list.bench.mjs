@@ -219,6 +219,8 @@ try {
     const api = [];
     const base = [];
     const cpu0 = process.cpuUsage();
+    // the pool closed its idle connections during the pauses above: open them again before naming the backends
+    await Promise.all([post(first), sql(first), sql(first)]);
     const pids = pgc ? await backendPids(async (q) => (await pgc.query(q)).rows) : [];
     const pgCpu0 = cpuSnapshot(store.url, pids);
     const t0 = performance.now();

@@ -127,7 +127,7 @@ describe.skipIf(!need("postgres", hasPostgres))("interleaved writers on PostgreS
     await t2.query("COMMIT"); // the younger transaction commits while the older one is still open
     await sleep(750); // ~15 relay runs at 50 ms
     expect(sub.sequences()).toEqual([opened]);
-    const [held] = await s.app.services.db.query<{ sent: boolean }>("SELECT sent_at IS NOT NULL AS sent FROM outbox WHERE event_sequence = $1", [e2.sequence]);
+    const [held] = await s.app.services.db.query<{ sent: boolean }>("SELECT (o.tx_id, o.id) <= (c.tx_id, c.outbox_id) AS sent FROM outbox o, relay_cursor c WHERE o.event_sequence = $1", [e2.sequence]);
     expect(held.sent).toBe(false);
 
     await t1.query("COMMIT");

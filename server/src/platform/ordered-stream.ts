@@ -37,8 +37,8 @@ export class OrderedStream<T> {
 
   async start(): Promise<void> {
     const [last] = await this.db.query<{ tx_id: string; id: string }>(
-      `SELECT tx_id::text AS tx_id, id::text AS id FROM outbox
-        WHERE topic = $1 AND sent_at IS NOT NULL ORDER BY outbox.tx_id DESC, outbox.id DESC LIMIT 1`,
+      `SELECT o.tx_id::text AS tx_id, o.id::text AS id FROM outbox o, relay_cursor c
+        WHERE o.topic = $1 AND (o.tx_id, o.id) <= (c.tx_id, c.outbox_id) ORDER BY o.tx_id DESC, o.id DESC LIMIT 1`,
       [this.topic],
     );
     if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.id) };
@@ -84,10 +84,10 @@ export class OrderedStream<T> {
 
   private async readAfter(from: Position, includeUnpublished: boolean): Promise<BusMessage[]> {
     const rows = await this.db.query<{ id: string; tx_id: string; seq: string | null; payload: unknown }>(
-      `SELECT id::text AS id, tx_id::text AS tx_id, event_sequence::text AS seq, payload FROM outbox
-        WHERE topic = $1 AND (tx_id, id) > ($2::text::xid8, $3::bigint)
-          AND ${includeUnpublished ? "tx_id < pg_snapshot_xmin(pg_current_snapshot())" : "sent_at IS NOT NULL"}
-        ORDER BY outbox.tx_id, outbox.id LIMIT ${REPLAY_LIMIT}`,
+      `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.event_sequence::text AS seq, o.payload FROM outbox o, relay_cursor c
+        WHERE o.topic = $1 AND (o.tx_id, o.id) > ($2::text::xid8, $3::bigint)
+          AND ${includeUnpublished ? "o.tx_id < pg_snapshot_xmin(pg_current_snapshot())" : "(o.tx_id, o.id) <= (c.tx_id, c.outbox_id)"}
+        ORDER BY o.tx_id, o.id LIMIT ${REPLAY_LIMIT}`,
       [this.topic, from.tx.toString(), from.seq.toString()],
     );
     return rows.map((r) => ({ topic: this.topic, id: r.id, txId: r.tx_id, sequence: r.seq, payload: r.payload }));

@@ -6,8 +6,10 @@
  * row records its transaction id; the relay publishes only rows of transactions older
  * than every transaction still running (`pg_snapshot_xmin`), ordered by (tx_id, id).
  * Whatever becomes publishable later sorts after what was already published, so the
- * published stream is append-only. One relay publishes at a time (a transaction-level
- * advisory lock); if the transport refuses, the transaction rolls back and the rows stay.
+ * published stream is append-only, and one cursor row (`relay_cursor`) says how far it got:
+ * "published" is "at or before the cursor". One relay publishes at a time (a transaction-
+ * level advisory lock); if the transport refuses, the transaction rolls back and the cursor
+ * stays.
  */
 import type { Db } from "./data-source.js";
 import type { BusMessage, EventBus } from "./event-bus.js";
@@ -98,16 +100,17 @@ export class OutboxRelay {
         const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
         if (!lock.ok) return 0;
         const rows = await tx.query<OutboxRow>(
-          `SELECT id::text AS id, tx_id::text AS tx_id, topic, event_sequence::text AS event_sequence, payload
-             FROM outbox
-            WHERE sent_at IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY outbox.tx_id, outbox.id
+          `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.topic, o.event_sequence::text AS event_sequence, o.payload
+             FROM outbox o, relay_cursor c
+            WHERE (o.tx_id, o.id) > (c.tx_id, c.outbox_id) AND o.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY o.tx_id, o.id
             LIMIT ${BATCH}`,
         );
         if (rows.length === 0) return 0;
         const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, id: r.id, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
         await this.bus.publish(messages);
-        await tx.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+        const last = rows[rows.length - 1];
+        await tx.execute("UPDATE relay_cursor SET tx_id = $1::text::xid8, outbox_id = $2::bigint, moved_at = now()", [last.tx_id, last.id]);
         return rows.length;
       });
       this.published += count;
@@ -118,7 +121,8 @@ export class OutboxRelay {
   /** Rows committed but not yet published, and the age of the oldest (for /readyz and metrics). */
   async backlog(): Promise<{ count: number; oldestSeconds: number | null }> {
     const [row] = await this.db.query<{ count: string; oldest: number | null }>(
-      "SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE sent_at IS NULL",
+      `SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(o.created_at))::float8 AS oldest
+         FROM outbox o, relay_cursor c WHERE (o.tx_id, o.id) > (c.tx_id, c.outbox_id)`,
     );
     return { count: Number(row.count), oldestSeconds: row.oldest };
   }

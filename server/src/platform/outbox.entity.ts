@@ -8,5 +8,4 @@ export class OutboxEntity {
   @Column("bigint", { name: "event_sequence", nullable: true }) eventSequence!: string | null;
   @Column("jsonb") payload!: unknown;
   @Column("timestamptz", { name: "created_at" }) createdAt!: Date;
-  @Column("timestamptz", { name: "sent_at", nullable: true }) sentAt!: Date | null;
 }
