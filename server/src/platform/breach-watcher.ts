@@ -17,7 +17,8 @@ import type { EventBus } from "./event-bus.js";
 import { LOCKS } from "./locks.js";
 import type { Logger } from "./logger.js";
 
-const BATCH = 200;
+// small batches commit sooner: a decision's lag includes the rest of its batch
+const BATCH = 50;
 const WAKE_TOPIC = "watcher-wake";
 
 export type DecideFn = (tx: Sql, incidentId: string, until: Date) => Promise<boolean>;
@@ -155,16 +156,20 @@ export class BreachWatcher {
       // the leadership lives as long as this session: check it is still there
       if (session) await session.query("SELECT 1");
       const now = await this.clock.now();
-      await this.runDue(now);
+      const changed = await this.runDue(now);
       this.wokeAwake = false; // a wake before this look committed before it: the look sees that decision
       const [row] = await this.db.query<{ next: Date | null }>(
         "SELECT min(next_decision_at) AS next FROM incident WHERE status <> 'CLOSED' AND next_decision_at IS NOT NULL",
       );
       const after = await this.clock.now();
       const until = row?.next ? row.next.getTime() - after.getTime() + 1 : this.opts.capMs;
-      const delay = this.wokeAwake
-        ? this.opts.floorMs
-        : Math.min(this.opts.capMs, Math.max(this.opts.floorMs, this.clock.rate === 0 ? this.opts.capMs : until));
+      // behind (decisions fell due while this batch ran): look again at once, not after the floor
+      const behind = changed > 0 && until <= 0 && this.clock.rate !== 0;
+      const delay = behind
+        ? 0
+        : this.wokeAwake
+          ? this.opts.floorMs
+          : Math.min(this.opts.capMs, Math.max(this.opts.floorMs, this.clock.rate === 0 ? this.opts.capMs : until));
       this.wakeAt = after.getTime() + delay;
       await this.sleep(delay);
       this.wakeAt = Infinity;
@@ -191,11 +196,14 @@ export class BreachWatcher {
    */
   async runDueIn(tx: Sql, until: Date): Promise<number> {
     let total = 0;
-    for (;;) {
+    // every taken row is decided or has its index entry moved past `until`, so each round
+    // makes progress; the bound only guards against a bug turning this into a spin
+    for (let round = 0; round < 100_000; round++) {
       const r = await this.runBatch(tx, until);
       total += r.changed;
-      if (r.taken < BATCH || r.changed === 0) return total;
+      if (r.taken < BATCH) return total;
     }
+    return total;
   }
 
   /**

@@ -116,7 +116,9 @@ export class Db implements Sql {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction(isolation);
+      // READ COMMITTED is the default: one BEGIN instead of BEGIN + SET TRANSACTION
+      if (isolation === "READ COMMITTED") await runner.startTransaction();
+      else await runner.startTransaction(isolation);
       try {
         const result = await work(sqlOf(runner));
         await runner.commitTransaction();

@@ -56,6 +56,9 @@ export class IncidentResolver {
   ): Promise<IncidentConnection> {
     requireRole(ctx.principal, ALL_READERS, "read incidents");
     const page = await ctx.services.incidents.list(ctx.principal, filter ?? {}, pageSize(first), after, ctx.now);
+    for (const r of page.products) ctx.loaders.product.prime(r.id, r);
+    for (const r of page.contacts) ctx.loaders.contact.prime(r.id, r);
+    for (const r of page.agents) ctx.loaders.agent.prime(r.id, r);
     const edges = page.rows.map((row) => ({ cursor: ctx.services.incidents.cursorOf(row), node: Incident.from(row) }));
     return {
       edges,

@@ -16,6 +16,7 @@ import type { PushQueue } from "../../platform/push-queue.js";
 import { decodeCursor, encodeCursor } from "../../graphql/ids.js";
 import { actorKindOf, type Principal } from "../access/principal.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
+import type { AgentRow, ContactRow, ProductRow } from "../catalog/catalog.types.js";
 import { text } from "../common/validate.js";
 import type { SlaPolicyService } from "../sla-policy/sla-policy.service.js";
 import { recordOutcomes } from "../compliance/outcome.repo.js";
@@ -50,6 +51,10 @@ export interface IncidentPage {
   rows: IncidentRow[];
   totalCount: number;
   hasNextPage: boolean;
+  /** What the page's incidents point at, read with it (to prime the request's loaders). */
+  products: ProductRow[];
+  contacts: ContactRow[];
+  agents: AgentRow[];
 }
 
 export interface EventStreamFilter {
@@ -600,12 +605,23 @@ export class IncidentService {
     if (after) {
       const [openedAt, id] = decodeCursor(after, ["string", "string"]) as [string, string];
       if (Number.isNaN(Date.parse(openedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new DomainError("BAD_USER_INPUT", "after is not a valid cursor", { field: "after" });
-      cursorClause = `WHERE (s.opened_at, s.id) < (${p(openedAt)}::timestamptz, ${p(id)}::uuid)`;
+      cursorClause = `${where.length ? "AND" : "WHERE"} (i.opened_at, i.id) < (${p(openedAt)}::timestamptz, ${p(id)}::uuid)`;
     }
-    const rows = await this.db.query<IncidentRow & { total: string }>(
-      `SELECT * FROM (SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, count(*) OVER () AS total FROM incident i ${filtered}) s
-       ${cursorClause}
-       ORDER BY s.opened_at DESC, s.id DESC LIMIT ${first + 1}`,
+    // One statement: the page walks incident_list_idx (newest first) and stops at first + 1;
+    // the total is a separate count over the filter only; product, requester and assignee
+    // come joined, so the resolvers' loaders need no round trip of their own.
+    const rows = await this.db.query<IncidentRow & { total: string; p_code: string; p_name: string; c_name: string; c_email: string | null; c_phone: string | null; c_organization: string | null; a_name: string | null; a_email: string | null; a_level: "L1" | "L2" | "L3" | null; a_lead: boolean | null }>(
+      `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")},
+              (SELECT count(*) FROM incident i ${filtered}) AS total,
+              pr.code AS p_code, pr.name AS p_name,
+              co.name AS c_name, co.email AS c_email, co.phone AS c_phone, co.organization AS c_organization,
+              ag.name AS a_name, ag.email AS a_email, ag.level AS a_level, ag.lead AS a_lead
+         FROM incident i
+         JOIN product pr ON pr.id = i.product_id
+         JOIN contact co ON co.id = i.requester_id
+         LEFT JOIN agent ag ON ag.id = i.assignee_id
+         ${filtered} ${cursorClause}
+        ORDER BY i.opened_at DESC, i.id DESC LIMIT ${first + 1}`,
       params,
     );
     let totalCount = rows.length > 0 ? Number(rows[0].total) : 0;
@@ -613,7 +629,15 @@ export class IncidentService {
       const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM incident i ${filtered}`, params.slice(0, filterParams));
       totalCount = Number(c.n);
     }
-    return { rows: rows.slice(0, first), totalCount, hasNextPage: rows.length > first };
+    const page = rows.slice(0, first);
+    return {
+      rows: page,
+      totalCount,
+      hasNextPage: rows.length > first,
+      products: page.map((r) => ({ id: r.product_id, code: r.p_code, name: r.p_name })),
+      contacts: page.map((r) => ({ id: r.requester_id, name: r.c_name, email: r.c_email, phone: r.c_phone, organization: r.c_organization })),
+      agents: page.filter((r) => r.assignee_id && r.a_name !== null).map((r) => ({ id: r.assignee_id!, name: r.a_name!, email: r.a_email!, level: r.a_level!, lead: r.a_lead! })),
+    };
   }
 
   /** An incident's events, oldest first, after a sequence; `publicOnly` for CUSTOMER keys. */
