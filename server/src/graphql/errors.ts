@@ -29,12 +29,19 @@ function pgCode(err: unknown): string | undefined {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Database refusals that are the client's input, not our fault: text PostgreSQL cannot store. */
+const INPUT_ENCODING_CODES = new Set(["22021", "22P05"]);
+const ENCODING_MESSAGE = "text contains a character that cannot be stored (such as NUL, U+0000)";
+
 /** The code an error will be answered with, and whether it was expected (else masked and logged). */
-export function classify(error: unknown): { code: string; expected: boolean } {
+export function classify(error: unknown): { code: string; expected: boolean; message?: string } {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError) return { code: original.code, expected: true };
+  if (original instanceof DomainError) return { code: original.code, expected: true, message: original.message };
+  const db = original instanceof Error ? pgCode(original) : undefined;
+  if (db && INPUT_ENCODING_CODES.has(db)) return { code: "BAD_USER_INPUT", expected: true, message: ENCODING_MESSAGE };
   const code = (error as GraphQLError | null)?.extensions?.code;
-  if (typeof code === "string" && PASS_THROUGH.has(code) && !(original instanceof Error && pgCode(original))) return { code, expected: true };
+  if (typeof code === "string" && PASS_THROUGH.has(code) && !db) return { code, expected: true };
+  // a request-level error Apollo raises without a code (APQ: "provided sha does not match query") is the client's
   if (original instanceof GraphQLError && !original.originalError) return { code: code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : typeof code === "string" ? code : "GRAPHQL_VALIDATION_FAILED", expected: true };
   return { code: "INTERNAL_SERVER_ERROR", expected: false };
 }
@@ -46,24 +53,13 @@ export function classify(error: unknown): { code: string; expected: boolean } {
 export function createFormatError(log: Logger | null) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    const where = { locations: formatted.locations, path: formatted.path };
     if (original instanceof DomainError) {
-      return {
-        message: original.message,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: original.code, ...(original.details ?? {}) },
-      };
+      return { message: original.message, ...where, extensions: { code: original.code, ...(original.details ?? {}) } };
     }
-    const code = formatted.extensions?.code;
-    if (typeof code === "string" && PASS_THROUGH.has(code) && !(original instanceof Error && pgCode(original))) {
-      // Variable coercion errors are the client's fault, with a clear message from graphql-js.
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
-    }
-    if (original instanceof GraphQLError && !original.originalError) {
-      // a request-level error Apollo raises without a code (APQ: "provided sha does not match query") is the client's
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : (code ?? "GRAPHQL_VALIDATION_FAILED") } };
-    }
+    const c = classify(error);
+    if (c.expected) return { message: c.message ?? formatted.message, ...where, extensions: { code: c.code } };
     log?.error({ err: original, path: formatted.path }, "unexpected error");
-    return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    return { message: "Internal server error", ...where, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }

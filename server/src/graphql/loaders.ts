@@ -65,3 +65,16 @@ export function createLoaders(db: Db) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+const perEvent = new WeakMap<object, Loaders>();
+
+/**
+ * The loaders of one pushed subscription event, shared by every subscriber on this replica
+ * that receives the same event object: a thousand screens cost one load, not a thousand.
+ * (A subscription's own context lives as long as the subscription, so it holds none.)
+ */
+export function loadersForEvent(db: Db, event: object): Loaders {
+  let l = perEvent.get(event);
+  if (!l) perEvent.set(event, (l = createLoaders(db)));
+  return l;
+}

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import type { Ctx as Context } from "../../graphql/context.js";
 import { CommentVisibility, ContactChannel, Severity, SupportLevel } from "../../graphql/enums.js";
 import { decodeCursor, encodeCursor, fromGlobalId, pageSize, toGlobalId } from "../../graphql/ids.js";
-import { createLoaders } from "../../graphql/loaders.js";
+import { loadersForEvent } from "../../graphql/loaders.js";
 import { DomainError } from "../../domain/errors.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
@@ -299,8 +299,8 @@ export class IncidentEventResolver {
     @Arg("afterSequence", () => String, { nullable: true }) _afterSequence: string | null,
     @Arg("types", () => [String], { nullable: true, description: "only these event types (e.g. OPENED, RESOLVED); all when empty" }) _types: string[] | null,
   ): IncidentEvent {
-    // Fresh loaders for each pushed event: the subscription's context outlives any one event.
-    ctx.loaders = createLoaders(ctx.services.db);
+    // Loaders per pushed event (shared by its subscribers): the subscription's context outlives any one event.
+    ctx.loaders = loadersForEvent(ctx.services.db, message);
     return IncidentEvent.from(message, ctx.principal.role === "CUSTOMER" || ctx.principal.role === "DISPLAY");
   }
 
@@ -329,7 +329,7 @@ export class SlaAlertResolver {
     },
   })
   slaAlerts(@Root() message: AlertMessage, @Ctx() ctx: Context, @Arg("filter", () => BoardFilter, { nullable: true }) _filter: BoardFilter | null): SlaAlert {
-    ctx.loaders = createLoaders(ctx.services.db);
+    ctx.loaders = loadersForEvent(ctx.services.db, message);
     return SlaAlert.from(message);
   }
 

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Ctx as Context } from "../../graphql/context.js";
 import { Severity, SupportLevel } from "../../graphql/enums.js";
-import { createLoaders } from "../../graphql/loaders.js";
 import { pageSize } from "../../graphql/ids.js";
 import { READERS, requireRole } from "../access/principal.js";
 import type { ComplianceFigures, QueueRow } from "../compliance/compliance.service.js";
@@ -117,8 +116,7 @@ export class LiveResolver {
       return ctx.services.live.subscribeClock();
     },
   })
-  serverClock(@Root() tick: ClockTickValue, @Ctx() ctx: Context): ClockTick {
-    ctx.loaders = createLoaders(ctx.services.db);
+  serverClock(@Root() tick: ClockTickValue): ClockTick {
     return Object.assign(new ClockTick(), tick);
   }
 }
