@@ -42,7 +42,8 @@ export function classify(error: unknown): { code: string; expected: boolean; mes
   const code = (error as GraphQLError | null)?.extensions?.code;
   if (typeof code === "string" && PASS_THROUGH.has(code) && !db) return { code, expected: true };
   // a request-level error Apollo raises without a code (APQ: "provided sha does not match query") is the client's
-  if (original instanceof GraphQLError && !original.originalError) return { code: code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : typeof code === "string" ? code : "GRAPHQL_VALIDATION_FAILED", expected: true };
+  // (parse and validation errors carry their codes; one without a code is such a request-level error)
+  if (original instanceof GraphQLError && !original.originalError) return { code: typeof code === "string" && code !== "INTERNAL_SERVER_ERROR" ? code : "BAD_REQUEST", expected: true };
   return { code: "INTERNAL_SERVER_ERROR", expected: false };
 }
 
