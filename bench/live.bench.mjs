@@ -53,7 +53,7 @@ async function freshDatabase() {
 }
 
 async function start(env) {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "error", ...(base.redisUrl ? { REDIS_URL: base.redisUrl } : {}), ...env });
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "error", RATE_LIMIT: "10000000", WS_CONNECTIONS_PER_KEY: "100000", ...(base.redisUrl ? { REDIS_URL: base.redisUrl } : {}), ...env });
   return startApp(config, createLogger("error"));
 }
 
@@ -168,7 +168,7 @@ if (!only || only === "2") {
 if (!only || only === "3") {
   const db = await freshDatabase();
   const proc = spawn(process.execPath, [path.join(dist, "main.js")], {
-    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "info", ...(base.redisUrl ? { REDIS_URL: base.redisUrl } : {}), ...db.env },
+    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "info", RATE_LIMIT: "10000000", WS_CONNECTIONS_PER_KEY: "100000", ...(base.redisUrl ? { REDIS_URL: base.redisUrl } : {}), ...db.env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";

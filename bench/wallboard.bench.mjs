@@ -71,6 +71,8 @@ const config = loadConfig({
   ADMIN_API_KEY: ADMIN,
   LOG_LEVEL: "warn",
   RELAY_INTERVAL_MS: "50",
+  // the seeding opens 2,000 incidents through the API in parallel
+  RATE_LIMIT: "1000000",
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
   ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
 });
