@@ -32,15 +32,18 @@ export interface EventBus {
   publish(messages: readonly BusMessage[]): Promise<void>;
   /** Listens on this replica. Returns the unsubscribe function. */
   on(topic: string, listener: Listener): () => void;
-  /** Called after the transport reconnected: listeners may have missed messages. */
-  onReconnect(listener: () => void): () => void;
+  /**
+   * Called when the transport reconnects: listeners may have missed messages. `subscribed`
+   * resolves once messages flow again; read what was missed after it, buffer what comes meanwhile.
+   */
+  onReconnect(listener: (subscribed: Promise<unknown>) => void): () => void;
   healthy(): boolean;
   close(): Promise<void>;
 }
 
 class Fanout {
   private readonly listeners = new Map<string, Set<Listener>>();
-  readonly reconnectListeners = new Set<() => void>();
+  readonly reconnectListeners = new Set<(subscribed: Promise<unknown>) => void>();
 
   on(topic: string, listener: Listener): () => void {
     let set = this.listeners.get(topic);
@@ -79,7 +82,7 @@ export class MemoryBus implements EventBus {
   on(topic: string, listener: Listener) {
     return this.fanout.on(topic, listener);
   }
-  onReconnect(listener: () => void) {
+  onReconnect(listener: (subscribed: Promise<unknown>) => void) {
     this.fanout.reconnectListeners.add(listener);
     return () => this.fanout.reconnectListeners.delete(listener);
   }
@@ -138,13 +141,9 @@ export class RedisBus implements EventBus {
       }
       // ioredis says "ready" before it has re-sent SUBSCRIBE: catch up only once the
       // subscription is back, or what is published in between would be lost on this replica.
-      void this.subscriber.subscribe(this.channel).then(
-        () => {
-          log.info("redis subscriber reconnected; catching up from the database");
-          for (const l of this.fanout.reconnectListeners) l();
-        },
-        (err: Error) => log.warn({ err: err.message }, "redis resubscribe failed"),
-      );
+      // Listeners start buffering now, and read what they missed once the subscription is back.
+      const subscribed = this.subscriber.subscribe(this.channel).then(() => log.info("redis subscriber reconnected; catching up from the database"));
+      for (const l of this.fanout.reconnectListeners) l(subscribed);
     });
     void this.listen();
   }
@@ -169,7 +168,7 @@ export class RedisBus implements EventBus {
   on(topic: string, listener: Listener) {
     return this.fanout.on(topic, listener);
   }
-  onReconnect(listener: () => void) {
+  onReconnect(listener: (subscribed: Promise<unknown>) => void) {
     this.fanout.reconnectListeners.add(listener);
     return () => this.fanout.reconnectListeners.delete(listener);
   }

@@ -21,10 +21,13 @@ const after = (a: Position, b: Position) => a.tx > b.tx || (a.tx === b.tx && a.s
 const positionOf = (m: BusMessage): Position => ({ tx: BigInt(m.txId), seq: BigInt(m.id) });
 
 const REPLAY_LIMIT = 10_000;
+const SAFETY_NET_MS = 2_000;
 
 export class OrderedStream<T> {
   private cursor: Position | null = null;
   private catchingUp: BusMessage[] | null = null;
+  private readAgain = false;
+  private readonly reconnects: Array<Promise<unknown>> = [];
   private readonly listeners = new Set<(payload: T, position: Position) => void>();
   private unsubscribe: Array<() => void> = [];
 
@@ -43,7 +46,15 @@ export class OrderedStream<T> {
     );
     if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.id) };
     this.unsubscribe.push(this.bus.on(this.topic, (m) => this.receive(m)));
-    this.unsubscribe.push(this.bus.onReconnect(() => void this.catchUp()));
+    this.unsubscribe.push(this.bus.onReconnect((subscribed) => void this.catchUp(subscribed)));
+    if (this.bus.kind === "redis") {
+      // Redis pub/sub delivers at most once: a message published while this replica's
+      // subscription was not yet back is gone. A cheap look at the database every couple of
+      // seconds delivers whatever was published and not received (usually nothing).
+      const timer = setInterval(() => void this.catchUp(), SAFETY_NET_MS);
+      timer.unref();
+      this.unsubscribe.push(() => clearInterval(timer));
+    }
   }
 
   stop(): void {
@@ -65,16 +76,28 @@ export class OrderedStream<T> {
     for (const listener of this.listeners) listener(message.payload as T, position);
   }
 
-  /** Reads what was published while the transport was away, then lets the buffered live messages through. */
-  private async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
+  /**
+   * Reads what was published while the transport was away, then lets the buffered live
+   * messages through. Buffering starts at once (before the subscription is back), so no live
+   * message can move the cursor past what is still to be read.
+   */
+  private async catchUp(subscribed?: Promise<unknown>): Promise<void> {
+    if (subscribed) this.reconnects.push(subscribed);
+    if (this.catchingUp) {
+      // already reading: read once more (after this reconnect) before letting live messages through
+      this.readAgain = true;
+      return;
+    }
     this.catchingUp = [];
     try {
-      const from = this.cursor ?? { tx: 0n, seq: 0n };
-      const rows = await this.readAfter(from, false);
-      for (const r of rows) this.deliver(r);
+      do {
+        this.readAgain = false;
+        await Promise.all(this.reconnects.splice(0).map((p) => p.catch(() => undefined)));
+        const rows = await this.readAfter(this.cursor ?? { tx: 0n, seq: 0n }, false);
+        for (const r of rows) this.deliver(r);
+      } while (this.readAgain);
     } catch (err) {
-      this.log.error({ err }, "catch-up after reconnect failed");
+      this.log.error({ err }, "catch-up from the database failed");
     } finally {
       const buffered = this.catchingUp ?? [];
       this.catchingUp = null;
