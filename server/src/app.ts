@@ -107,7 +107,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     policy,
     alerts: alertStream,
   } as Services;
-  watcher = new BreachWatcher(db, clock, bus, (tx, id, until) => incidents.decideDue(tx, id, until), log, {
+  watcher = new BreachWatcher(db, clock, bus, (tx, id, until, wait) => incidents.decideDue(tx, id, until, wait), log, {
     floorMs: config.watcherFloorMs,
     capMs: config.watcherCapMs,
     afterCommit: () => relay.poke(),

@@ -21,7 +21,8 @@ import type { Logger } from "./logger.js";
 const BATCH = 50;
 const WAKE_TOPIC = "watcher-wake";
 
-export type DecideFn = (tx: Sql, incidentId: string, until: Date) => Promise<boolean>;
+/** Decides one incident; `wait`: wait for a person's change to it instead of skipping it. */
+export type DecideFn = (tx: Sql, incidentId: string, until: Date, wait: boolean) => Promise<boolean>;
 
 export interface WatcherOptions {
   floorMs: number;
@@ -182,7 +183,7 @@ export class BreachWatcher {
     for (;;) {
       const changed = await this.db.transaction(async (tx) => {
         await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.decisions]);
-        return this.runBatch(tx, until);
+        return this.runBatch(tx, until, false);
       });
       total += changed.changed;
       if (changed.changed > 0) this.opts.afterCommit();
@@ -199,7 +200,7 @@ export class BreachWatcher {
     // every taken row is decided or has its index entry moved past `until`, so each round
     // makes progress; the bound only guards against a bug turning this into a spin
     for (let round = 0; round < 100_000; round++) {
-      const r = await this.runBatch(tx, until);
+      const r = await this.runBatch(tx, until, true);
       total += r.changed;
       if (r.taken < BATCH) return total;
     }
@@ -212,17 +213,21 @@ export class BreachWatcher {
    * one that waits for these rows sorts after, and one incident's events reach subscribers
    * in the order of its timeline.
    */
-  private async runBatch(tx: Sql, until: Date): Promise<{ taken: number; changed: number }> {
+  private async runBatch(tx: Sql, until: Date, wait: boolean): Promise<{ taken: number; changed: number }> {
+    // NO KEY UPDATE: a row a foreign key merely references (an event, a notification being
+    // inserted) is not "being changed" and must not be skipped. A clock move waits for each
+    // incident instead (it must decide everything before it returns), locking one at a time
+    // in the same order as a person's change, so the two cannot deadlock.
     const due = await tx.query<{ id: string; next_decision_at: Date }>(
       `SELECT id, next_decision_at FROM incident
         WHERE status <> 'CLOSED' AND next_decision_at IS NOT NULL AND next_decision_at < $1
         ORDER BY next_decision_at, id LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED`,
+        ${wait ? "" : "FOR NO KEY UPDATE SKIP LOCKED"}`,
       [until],
     );
     let changed = 0;
     for (const row of due) {
-      if (await this.decide(tx, row.id, until)) changed++;
+      if (await this.decide(tx, row.id, until, wait)) changed++;
     }
     if (due.length > 0) this.lastLagMs = Date.now() - due[0].next_decision_at.getTime();
     this.decided += changed;

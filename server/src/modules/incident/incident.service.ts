@@ -251,7 +251,7 @@ export class IncidentService {
     if (!got.ok) return null;
     const [current] = await tx.query<LockedIncident>(
       `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, p.code AS product_code
-         FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? " SKIP LOCKED" : ""}`,
+         FROM incident i JOIN product p ON p.id = i.product_id WHERE i.id = $1 FOR NO KEY UPDATE OF i${skipLocked ? " SKIP LOCKED" : ""}`,
       [incidentId],
     );
     return current ?? null;
@@ -369,11 +369,11 @@ export class IncidentService {
   /**
    * Takes every decision the rules date before `until` for one incident (the breach
    * watcher and the simulated clock), in the caller's transaction, which holds the
-   * decision lock. Skips an incident a person is changing right now (it will be looked at
-   * again). Returns whether anything was recorded.
+   * decision lock. The poller skips an incident a person is changing right now (it will be
+   * looked at again); a clock move waits for it. Returns whether anything was recorded.
    */
-  async decideDue(tx: Sql, incidentId: string, until: Date): Promise<boolean> {
-    const current = await this.lock(tx, incidentId, true);
+  async decideDue(tx: Sql, incidentId: string, until: Date, wait = false): Promise<boolean> {
+    const current = await this.lock(tx, incidentId, !wait);
     if (!current) return false;
     const decisions = pendingDecisions(current.sla_history, until.getTime()).map((d) => d.event);
     if (decisions.length === 0) {
