@@ -260,7 +260,7 @@ async function main() {
 
     // ── Atalaya in its own process ──
     const proc = spawn(process.execPath, [path.join(dist, "main.js")], {
-      env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "info", RATE_LIMIT: "10000000", WS_CONNECTIONS_PER_KEY: "100000", ...(redis ? { REDIS_URL: redis } : {}), ...store.env },
+      env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: ADMIN, LOG_LEVEL: "info", RATE_LIMIT: "10000000", WS_CONNECTIONS_PER_KEY: "100000", ...(redis ? { REDIS_URL: redis } : {}), ...store.env },
       stdio: ["ignore", "pipe", "inherit"],
     });
     atalaya = proc;

@@ -51,4 +51,31 @@ describe.skipIf(!enabled)("two replicas on one PostgreSQL and one Redis", () => 
     expect(a.proc.exitCode).toBeNull();
     expect(b.proc.exitCode).toBeNull();
   });
+
+  it("refuses a key revoked through replica A on replica B at once, although B had verified it moments before", async () => {
+    const db = await freshPostgres();
+    onTestFinished(() => db.drop());
+    const redis = await privateRedis(base.redisUrl!);
+    onTestFinished(() => redis.stop());
+    // a long cache, so that only the revocation message can explain B's refusal
+    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, ADMIN_API_KEY: ADMIN_KEY, API_KEY_CACHE_MS: "60000" };
+    const a = await spawnServer(env);
+    onTestFinished(async () => void (await a.stop()));
+    const b = await spawnServer(env);
+    onTestFinished(async () => void (await b.stop()));
+
+    const viaA = new Gql(a.url, ADMIN_KEY);
+    const d = await viaA.ok(`mutation { createApiKey(input: { name: "integration", role: INTEGRATOR }) { secret apiKey { id } } }`);
+    const onB = new Gql(b.url, d.createApiKey.secret);
+    expect((await onB.ok(`{ now }`)).now).toBeTruthy(); // B has it cached now
+    await viaA.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: d.createApiKey.apiKey.id });
+    const deadline = Date.now() + 2_000;
+    let status = 200;
+    while (Date.now() < deadline && status !== 401) {
+      status = (await onB.request(`{ now }`)).status;
+      if (status !== 401) await sleep(20);
+    }
+    expect(status).toBe(401);
+    await expect(new Gql(a.url, d.createApiKey.secret).request(`{ now }`)).resolves.toMatchObject({ status: 401 });
+  });
 });

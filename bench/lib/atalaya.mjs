@@ -15,6 +15,8 @@ const distUrl = (p) => new URL(`../../server/dist/server/src/${p}`, import.meta.
 
 /** The compiled server's modules (build first: pnpm --filter @atalaya/server build). */
 export async function loadServer(name) {
+  // as `pnpm start` runs it: graphql-js checks every instanceof twice outside production
+  process.env.NODE_ENV ??= "production";
   if (!existsSync(fileURLToPath(distUrl("app.js")))) {
     console.error(`${name}: build the server first (cd /work/main && pnpm --filter @atalaya/server build)`);
     process.exit(1);

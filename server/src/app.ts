@@ -12,6 +12,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { GraphQLError, type DocumentNode } from "graphql";
 import { LIMITS } from "./graphql/limits.js";
 import { OperationCache, checkLimits } from "./graphql/operations.js";
+import { Executor } from "./graphql/executor.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { classify, createFormatError } from "./graphql/errors.js";
@@ -78,7 +79,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   await alertStream.start();
   const clock: Clock = config.clockMode === "simulated" ? await SimulatedClock.open(db, config.clockStart!) : new SystemClock();
   const catalog = new CatalogService(db);
-  const apiKeys = new ApiKeyService(db);
+  const apiKeys = new ApiKeyService(db, bus, config.apiKeyCacheMs);
   let watcher: BreachWatcher | undefined;
   const incidents = new IncidentService(db, catalog, stream, (row) => {
     relay.poke();
@@ -145,8 +146,28 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     });
   };
   const operations = new OperationCache(schema);
+  const executor = new Executor(schema, log);
   const apollo = new ApolloServer<Ctx>({
-    schema,
+    // Apollo Server 5's one hook for another executor is its gateway interface: the schema is
+    // ours and fixed, the executor runs compiled operations (graphql/executor.ts)
+    gateway: {
+      async load() {
+        return {
+          schema,
+          executor: async (rc) =>
+            (await executor.execute(
+              { schema, document: rc.document, contextValue: rc.context, variableValues: rc.request.variables, operationName: rc.request.operationName },
+              // an operation Apollo could not pick (a wrong operationName) is answered by graphql-js
+              Boolean(rc.operation),
+            )) as never,
+        };
+      },
+      onSchemaLoadOrUpdate(callback) {
+        callback({ apiSchema: schema, coreSupergraphSdl: "" });
+        return () => undefined;
+      },
+      async stop() {},
+    },
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -286,6 +307,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
       schema,
+      execute: executor.execute,
+      subscribe: executor.subscribe,
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
@@ -357,6 +380,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         await wsServer.dispose();
         await apollo.stop();
         live.stop();
+        apiKeys.close();
         await watcher!.stop();
         await notifications.stop();
         stream.stop();

@@ -26,6 +26,8 @@ export interface Config {
   rateLimit: number;
   /** Open WebSocket connections per API key, per replica. */
   wsConnectionsPerKey: number;
+  /** How long a verified API key is trusted without reading it again (0: read every request). */
+  apiKeyCacheMs: number;
   /** The breach watcher sleeps at least this long between looks (ms). */
   watcherFloorMs: number;
   /** …and at most this long (ms). */
@@ -151,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
     rateLimit: int(env, "RATE_LIMIT", 600, 1, 10_000_000),
     wsConnectionsPerKey: int(env, "WS_CONNECTIONS_PER_KEY", 2_000, 1, 1_000_000),
+    apiKeyCacheMs: int(env, "API_KEY_CACHE_MS", 5_000, 0, 60_000),
     watcherFloorMs: int(env, "WATCHER_FLOOR_MS", 100, 1, 10_000),
     watcherCapMs: int(env, "WATCHER_CAP_MS", 1_000, 10, 60_000),
     ci: env.CI === "true" || env.CI === "1",

@@ -3,7 +3,7 @@ import { Role } from "../../graphql/enums.js";
 import { toGlobalId } from "../../graphql/ids.js";
 import type { ApiKeyRow } from "./api-key.service.js";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKey {
   row!: ApiKeyRow;
   @Field(() => ID) id!: string;
@@ -27,7 +27,7 @@ export class ApiKey {
   }
 }
 
-@ObjectType({ description: "the secret is shown once; only its hash is kept" })
+@ObjectType({ simpleResolvers: true, description: "the secret is shown once; only its hash is kept" })
 export class ApiKeySecret {
   @Field(() => ApiKey) apiKey!: ApiKey;
   @Field() secret!: string;

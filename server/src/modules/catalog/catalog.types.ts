@@ -7,7 +7,7 @@ export interface ProductRow { id: string; code: string; name: string }
 export interface ContactRow { id: string; name: string; email: string | null; phone: string | null; organization: string | null }
 export interface AgentRow { id: string; name: string; email: string; level: "L1" | "L2" | "L3"; lead: boolean }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Product extends Node {
   key!: string;
   @Field() code!: string;
@@ -18,7 +18,7 @@ export class Product extends Node {
   }
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Contact extends Node {
   key!: string;
   @Field() name!: string;
@@ -43,7 +43,7 @@ export class Contact extends Node {
   }
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Agent extends Node {
   key!: string;
   @Field() name!: string;

@@ -4,7 +4,7 @@ import { AlertKind } from "../../graphql/enums.js";
 import { toGlobalId } from "../../graphql/ids.js";
 import type { AlertMessage } from "./alert.repo.js";
 
-@ObjectType({ description: "An alert the product raised: once per arming (incident, clock, level, cycle, kind, armed due)" })
+@ObjectType({ simpleResolvers: true, description: "An alert the product raised: once per arming (incident, clock, level, cycle, kind, armed due)" })
 export class SlaAlert {
   message!: AlertMessage;
   @Field(() => ID) id!: string;

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import type { Ctx as Context } from "../../graphql/context.js";
 import { CommentVisibility, ContactChannel, Severity, SupportLevel } from "../../graphql/enums.js";
 import { decodeCursor, encodeCursor, fromGlobalId, pageSize, toGlobalId } from "../../graphql/ids.js";
-import { loadersForEvent } from "../../graphql/loaders.js";
+import { loadersForEvent, whenKnown } from "../../graphql/loaders.js";
 import { DomainError } from "../../domain/errors.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
@@ -165,21 +165,19 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => Product)
-  async product(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Product> {
-    return Product.from((await ctx.loaders.product.load(incident.row.product_id))!);
+  product(@Root() incident: Incident, @Ctx() ctx: Context): Product | Promise<Product> {
+    return whenKnown(ctx.loaders.product.get(incident.row.product_id), (row) => Product.from(row!));
   }
 
   @FieldResolver(() => Contact)
-  async requester(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Contact> {
-    const row = (await ctx.loaders.contact.load(incident.row.requester_id))!;
-    return ctx.principal.role === "DISPLAY" ? Contact.forDisplay(row) : Contact.from(row);
+  requester(@Root() incident: Incident, @Ctx() ctx: Context): Contact | Promise<Contact> {
+    return whenKnown(ctx.loaders.contact.get(incident.row.requester_id), (row) => (ctx.principal.role === "DISPLAY" ? Contact.forDisplay(row!) : Contact.from(row!)));
   }
 
   @FieldResolver(() => Agent, { nullable: true })
-  async assignee(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Agent | null> {
+  assignee(@Root() incident: Incident, @Ctx() ctx: Context): Agent | null | Promise<Agent | null> {
     if (!incident.row.assignee_id) return null;
-    const row = await ctx.loaders.agent.load(incident.row.assignee_id);
-    return row ? Agent.from(row) : null;
+    return whenKnown(ctx.loaders.agent.get(incident.row.assignee_id), (row) => (row ? Agent.from(row) : null));
   }
 
   @FieldResolver(() => [SlaClock], { description: "every cycle, oldest first" })

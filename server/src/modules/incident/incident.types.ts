@@ -7,7 +7,7 @@ import { Agent, Contact, Product } from "../catalog/catalog.types.js";
 import { ArticleMatch } from "../knowledge/knowledge.types.js";
 import type { IncidentEventMessage, IncidentRow } from "./incident.rows.js";
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Incident extends Node {
   row!: IncidentRow;
   @Field({ description: '"INC-000042"' }) number!: string;
@@ -55,7 +55,7 @@ export class Incident extends Node {
   }
 }
 
-@ObjectType({ description: "One cycle of one SLA clock, as SLA.md defines each figure, at the response's one `now`" })
+@ObjectType({ simpleResolvers: true, description: "One cycle of one SLA clock, as SLA.md defines each figure, at the response's one `now`" })
 export class SlaClock {
   @Field(() => ClockKind) kind!: ClockKind;
   @Field(() => Int, { description: "1, 2, … per kind (and, for ESCALATION, per level)" }) cycle!: number;
@@ -96,7 +96,7 @@ export class SlaClock {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Comment {
   authorAgentId!: string | null;
   @Field(() => ID) id!: string;
@@ -108,20 +108,20 @@ export class Comment {
   // author: field resolver (null when written by the customer or the product)
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IncidentEdge {
   @Field() cursor!: string;
   @Field(() => Incident) node!: Incident;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IncidentConnection {
   @Field(() => [IncidentEdge]) edges!: IncidentEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int) totalCount!: number;
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class IncidentEvent extends Node {
   message!: IncidentEventMessage;
   /** Hide `data` (a CUSTOMER's view: ACCESS.md). */
@@ -151,19 +151,19 @@ export class IncidentEvent extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IncidentEventEdge {
   @Field() cursor!: string;
   @Field(() => IncidentEvent) node!: IncidentEvent;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IncidentEventConnection {
   @Field(() => [IncidentEventEdge]) edges!: IncidentEventEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OpenIncidentPayload {
   @Field(() => Incident) incident!: Incident;
   @Field(() => [ArticleMatch]) suggestedArticles!: ArticleMatch[];

@@ -37,7 +37,7 @@ export interface RevisionRow {
   edited_by: string | null;
 }
 
-@ObjectType({ description: "one version of an article, as it was saved" })
+@ObjectType({ simpleResolvers: true, description: "one version of an article, as it was saved" })
 export class ArticleRevision {
   editedById!: string | null;
   @Field() title!: string;
@@ -50,7 +50,7 @@ export class ArticleRevision {
   }
 }
 
-@ObjectType({ implements: Node, description: "DRAFT → PUBLISHED → RETIRED; only PUBLISHED articles are searched and suggested" })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "DRAFT → PUBLISHED → RETIRED; only PUBLISHED articles are searched and suggested" })
 export class KnowledgeArticle extends Node {
   row!: ArticleRow;
   @Field() title!: string;
@@ -77,7 +77,7 @@ export class KnowledgeArticle extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ArticleMatch {
   @Field(() => KnowledgeArticle) article!: KnowledgeArticle;
   @Field(() => Float, { description: "relevance, 0 to 1 (higher is better)" }) score!: number;
@@ -96,7 +96,7 @@ export class ArticleInput {
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
 
-@ObjectType({ description: "one search of the knowledge base made for an incident: at its opening (deflection) or by an agent" })
+@ObjectType({ simpleResolvers: true, description: "one search of the knowledge base made for an incident: at its opening (deflection) or by an agent" })
 export class KnowledgeSearch {
   suggestedIds!: string[];
   @Field(() => Date) at!: Date;

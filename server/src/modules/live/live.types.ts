@@ -4,7 +4,7 @@ import { Severity, SupportLevel } from "../../graphql/enums.js";
 import type { ComplianceFigures, QueueRow, Rates } from "../compliance/compliance.service.js";
 import type { BoardFilter } from "../incident/alert.types.js";
 
-@ObjectType({ description: "rate and meetingTarget are null when nothing was decided" })
+@ObjectType({ simpleResolvers: true, description: "rate and meetingTarget are null when nothing was decided" })
 export class ComplianceRate {
   @Field(() => Float) target!: number;
   @Field(() => Int) met!: number;
@@ -17,7 +17,7 @@ export class ComplianceRate {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SlaCompliance {
   @Field(() => Int) windowSeconds!: number;
   @Field(() => Date, { description: "exclusive" }) from!: Date;
@@ -52,7 +52,7 @@ export class SlaCompliance {
   }
 }
 
-@ObjectType({ description: "outcomes decided in (from, to] only" })
+@ObjectType({ simpleResolvers: true, description: "outcomes decided in (from, to] only" })
 export class CompliancePoint {
   @Field(() => Date) from!: Date;
   @Field(() => Date) to!: Date;
@@ -69,7 +69,7 @@ export class CompliancePoint {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class QueueStats {
   @Field(() => SupportLevel) level!: SupportLevel;
   @Field(() => Severity) severity!: Severity;
@@ -85,13 +85,13 @@ export class QueueStats {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ClockTick {
   @Field(() => Date) now!: Date;
   @Field(() => Float, { description: "server seconds per real second: 1, or 0 while a simulated clock stands still" }) rate!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WallboardSnapshot {
   filter!: BoardFilter | null;
   @Field(() => Date) serverTime!: Date;

@@ -13,7 +13,7 @@ registerEnumType(DeliveryStatus, {
   description: "PENDING: waiting for its first attempt; FAILED: an attempt failed, another is scheduled; DEAD: given up after 24 h of retries (redeliverWebhook sends it again)",
 });
 
-@ObjectType({ description: "An integrator's endpoint: every event it subscribes to is POSTed as JSON, signed with HMAC-SHA256 (X-Atalaya-Signature-256)" })
+@ObjectType({ simpleResolvers: true, description: "An integrator's endpoint: every event it subscribes to is POSTed as JSON, signed with HMAC-SHA256 (X-Atalaya-Signature-256)" })
 export class Webhook {
   row!: WebhookRow;
   @Field(() => ID) id!: string;
@@ -41,7 +41,7 @@ export class WebhookInput {
   @Field() secret!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WebhookDelivery {
   row!: WebhookDeliveryRow;
   @Field(() => ID, { description: "the X-Atalaya-Delivery header: the same on every attempt" }) id!: string;

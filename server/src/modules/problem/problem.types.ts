@@ -27,7 +27,7 @@ export interface ProblemRow {
 export const PROBLEM_COLUMNS =
   "id, number, title, description, status, product_id, owner_id, root_cause, workaround, known_error_article_id, resolution, opened_at, resolved_at, closed_at, updated_at";
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Problem extends Node {
   row!: ProblemRow;
   @Field({ description: '"PRB-000007"' }) number!: string;
@@ -59,13 +59,13 @@ export class Problem extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProblemEdge {
   @Field() cursor!: string;
   @Field(() => Problem) node!: Problem;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProblemConnection {
   @Field(() => [ProblemEdge]) edges!: ProblemEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
@@ -82,7 +82,7 @@ export interface ProblemEventRow {
   data: Record<string, unknown>;
 }
 
-@ObjectType({ description: "one step of a problem's history" })
+@ObjectType({ simpleResolvers: true, description: "one step of a problem's history" })
 export class ProblemEvent {
   @Field({ description: "OPENED, INCIDENT_LINKED, ASSIGNED, INVESTIGATION_STARTED, ROOT_CAUSE_RECORDED, KNOWN_ERROR, RESOLVED, CLOSED" }) type!: string;
   @Field(() => Date) at!: Date;
@@ -104,7 +104,7 @@ export class OpenProblemInput {
   @Field(() => ID, { nullable: true }) ownerId?: string | null;
 }
 
-@ObjectType({ description: "similar incidents not linked to a problem: candidates for one" })
+@ObjectType({ simpleResolvers: true, description: "similar incidents not linked to a problem: candidates for one" })
 export class RecurringIncidentGroup {
   productId!: string;
   incidentIds!: string[];

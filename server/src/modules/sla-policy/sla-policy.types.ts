@@ -4,7 +4,7 @@ import { ContactChannel, Severity } from "../../graphql/enums.js";
 import { toGlobalId } from "../../graphql/ids.js";
 import { Node } from "../../graphql/node.js";
 
-@ObjectType({ description: "A duration of working time on a calendar: exactly one of minutes or workingDays" })
+@ObjectType({ simpleResolvers: true, description: "A duration of working time on a calendar: exactly one of minutes or workingDays" })
 export class Duration {
   @Field(() => Int, { nullable: true }) minutes!: number | null;
   @Field(() => Int, { nullable: true }) workingDays!: number | null;
@@ -21,7 +21,7 @@ export class DurationInput {
   @Field(() => Int, { nullable: true }) workingDays?: number | null;
 }
 
-@ObjectType({ description: 'day 1 = Monday … 7 = Sunday; "09:00"–"18:00"; end may be "24:00"' })
+@ObjectType({ simpleResolvers: true, description: 'day 1 = Monday … 7 = Sunday; "09:00"–"18:00"; end may be "24:00"' })
 export class WorkingSpan {
   @Field(() => Int) day!: number;
   @Field() start!: string;
@@ -48,7 +48,7 @@ export function calendarDefinition(row: CalendarRow): CalendarDefinition {
   return { id: row.id, name: row.name, timeZone: row.time_zone, spans: row.spans, holidays: row.holidays };
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class BusinessCalendar extends Node {
   @Field() name!: string;
   @Field() timeZone!: string;
@@ -74,7 +74,7 @@ export class CalendarInput {
   @Field(() => [String], { nullable: true }) holidays?: string[] | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SlaTarget {
   calendarRow!: CalendarRow;
   @Field(() => Severity) severity!: Severity;

@@ -1,0 +1,127 @@
+/**
+ * Execution for HTTP and WebSocket through graphql-jit: each validated document is compiled
+ * once into a function, then run for every request and every pushed event. graphql-js
+ * interprets the document per field (an info object, an argument map and a completion
+ * dispatch for each of a 50-incident page's ~3,000 fields); the compiled form does the same
+ * work in well under half the time, with the same resolvers, scalars and error semantics.
+ *
+ * A document graphql-jit cannot compile runs through graphql-js instead (logged once), so
+ * compilation is an optimisation, never a way to fail a valid request.
+ */
+import {
+  GraphQLError,
+  createSourceEventStream,
+  execute as executeJs,
+  subscribe as subscribeJs,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import type { Logger } from "../platform/logger.js";
+
+type Maybe<T> = T | Promise<T>;
+
+export class Executor {
+  /** Compiled per document object: documents come from Apollo's and our own bounded caches, so this follows their lifetime. */
+  private readonly compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly log: Logger,
+  ) {}
+
+  private compiledFor(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
+    let byName = this.compiled.get(document);
+    if (!byName) this.compiled.set(document, (byName = new Map()));
+    const key = operationName ?? "";
+    let c = byName.get(key);
+    if (c === undefined) {
+      let result: CompiledQuery | ExecutionResult | undefined;
+      try {
+        result = compileQuery(this.schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+      } catch (err) {
+        this.log.warn({ err, operationName }, "graphql-jit could not compile an operation; graphql-js runs it");
+      }
+      // a document that does not compile (an unknown operation name, say) answers through
+      // graphql-js, whose errors are the reference
+      c = result && isCompiledQuery(result) ? result : null;
+      byName.set(key, c);
+    }
+    return c;
+  }
+
+  execute = (args: ExecutionArgs, resolved = true): Maybe<ExecutionResult> => {
+    const c = resolved ? this.compiledFor(args.document, args.operationName) : null;
+    return c ? run(c, args) : executeJs(args);
+  };
+
+  /**
+   * The source stream from graphql-js (graphql-jit 0.8 hands a subscription's `subscribe` the
+   * operation's variables instead of the field's arguments), each event through the compiled
+   * operation.
+   */
+  subscribe = async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> => {
+    const c = this.compiledFor(args.document, args.operationName);
+    if (!c) return (await subscribeJs(args)) as AsyncGenerator<ExecutionResult, void, void> | ExecutionResult;
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    return mapEvents(stream, (payload) => run(c, { ...args, rootValue: payload }));
+  };
+}
+
+/**
+ * One compiled run, answered as graphql-js would answer it: variables graphql-jit refuses are
+ * refused again by graphql-js (nothing has run yet), whose errors name the variable and the
+ * scalar's own reason and are what Apollo recognises as BAD_USER_INPUT; resolver errors
+ * become graphql-js GraphQLErrors (graphql-jit's have no `extensions` object, which Apollo's
+ * formatting expects).
+ */
+function run(c: CompiledQuery, args: ExecutionArgs): Maybe<ExecutionResult> {
+  const result = c.query(args.rootValue, args.contextValue, args.variableValues);
+  if (result instanceof Promise) return result.then(normalise);
+  if (!("data" in result)) return executeJs(args);
+  return normalise(result);
+}
+
+function normalise(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) => {
+    const g = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined });
+    if (e.locations) (g as { locations?: unknown }).locations = e.locations;
+    return g;
+  });
+  return { ...result, errors };
+}
+
+/**
+ * Maps a source stream, as graphql-js does: a hand-written iterator rather than an async
+ * generator, so that graphql-ws' return() reaches the source at once even while a next() is
+ * waiting for an event (a generator would queue it behind that next()).
+ */
+function mapEvents<T>(source: AsyncIterable<unknown>, map: (v: unknown) => Maybe<T>): AsyncGenerator<T, void, void> {
+  const it = source[Symbol.asyncIterator]();
+  const done = { value: undefined, done: true } as const;
+  const mapped = async (r: IteratorResult<unknown>): Promise<IteratorResult<T, void>> => {
+    if (r.done) return done;
+    try {
+      return { value: await map(r.value), done: false };
+    } catch (err) {
+      await it.return?.().catch(() => undefined);
+      throw err;
+    }
+  };
+  const out: AsyncGenerator<T, void, void> = {
+    next: async () => mapped(await it.next()),
+    return: async () => (it.return ? mapped(await it.return()) : done),
+    throw: async (err: unknown) => {
+      if (it.throw) return mapped(await it.throw(err));
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return out;
+    },
+  };
+  return out;
+}
