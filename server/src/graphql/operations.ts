@@ -33,7 +33,24 @@ export class OperationCache {
   }
 }
 
-/** The cost, depth and alias limits for one operation with its variables. */
+const checked = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+const CHECKED_PER_DOCUMENT = 64;
+
+/**
+ * The cost, depth and alias limits for one operation with its variables. The answer depends
+ * on the document and its variables only, so it is kept per document for the variables sets
+ * seen (a dashboard sends the same few): the walk over the document is paid once, not per request.
+ */
 export function checkLimits(schema: GraphQLSchema, doc: DocumentNode, variables: Record<string, unknown> | undefined): readonly GraphQLError[] {
-  return validate(schema, doc, [costLimitRule(variables ?? undefined)]);
+  const key = variables ? JSON.stringify(variables) : "";
+  if (key.length > 1024) return validate(schema, doc, [costLimitRule(variables)]);
+  let byVariables = checked.get(doc);
+  if (!byVariables) checked.set(doc, (byVariables = new Map()));
+  let errors = byVariables.get(key);
+  if (!errors) {
+    errors = validate(schema, doc, [costLimitRule(variables ?? undefined)]);
+    if (byVariables.size >= CHECKED_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
+    byVariables.set(key, errors);
+  }
+  return errors;
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { DomainError } from "../errors.js";
-import { BusinessCalendar, compileCalendar, UTC_24X7_CALENDAR, type CalendarDefinition } from "./calendar.js";
+import { BusinessCalendar, calendarKey, compileCalendar, UTC_24X7_CALENDAR, type CalendarDefinition } from "./calendar.js";
 import { addWorkingTime, durationText, validateDuration, workingTimeBetween } from "./duration.js";
 import { NY_24X7, NY_OFFICE, at, iso } from "./testing.js";
 
@@ -56,6 +56,31 @@ describe("calendar validation refuses with BAD_USER_INPUT and a clear message", 
     const b = compileCalendar({ ...NY_OFFICE, spans: NY_OFFICE.spans.map((s) => ({ ...s })) });
     expect(a).toBe(b);
     expect(compileCalendar(a)).toBe(a);
+  });
+
+  it("shares one compiled calendar exactly between definitions with the same content key", () => {
+    const span = (day: number) => fc.record({ day: fc.constant(day), start: fc.constantFrom("08:00", "09:00"), end: fc.constantFrom("17:00", "18:00") });
+    const def = fc.record({
+      timeZone: fc.constantFrom("UTC", "America/New_York", "Europe/Madrid"),
+      // one span a day (overlapping spans are refused)
+      spans: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }).chain((days) => fc.tuple(...days.map(span))),
+      holidays: fc.array(fc.constantFrom("2025-12-25", "2026-01-01", "2026-01-06"), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(def, def, (a, b) => {
+        const same = calendarKey(a) === calendarKey(b);
+        // fresh copies each time, as rows read from the database are
+        const ca = compileCalendar(JSON.parse(JSON.stringify(a)));
+        const cb = compileCalendar(JSON.parse(JSON.stringify(b)));
+        return (ca === cb) === same;
+      }),
+      { numRuns: 2_000 },
+    );
+    // a definition changed after it was compiled does not change what its content was matched against
+    const mutable = { timeZone: "Europe/Madrid", spans: [{ day: 1, start: "09:00", end: "17:00" }], holidays: ["2026-03-19"] };
+    const first = compileCalendar(mutable);
+    mutable.holidays.push("2026-04-02");
+    expect(compileCalendar({ timeZone: "Europe/Madrid", spans: [{ day: 1, start: "09:00", end: "17:00" }], holidays: ["2026-03-19"] })).toBe(first);
   });
 });
 

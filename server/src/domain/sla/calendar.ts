@@ -464,15 +464,54 @@ export function compileCalendar(def: CalendarLike): BusinessCalendar {
   if (def instanceof BusinessCalendar) return def;
   const known = byIdentity.get(def);
   if (known) return known;
+  // Histories read from the database carry a fresh copy of the calendar in every row: compare
+  // it field by field with the few calendars of its zone before building the content key
+  // (a JSON text as long as its holiday list) that a list of incidents would otherwise pay per row.
+  const seen = byZone.get(def.timeZone);
+  if (seen) {
+    for (const c of seen) {
+      if (sameWorkingTime(c.def, def)) {
+        byIdentity.set(def, c.cal);
+        return c.cal;
+      }
+    }
+  }
   const key = calendarKey(def);
   let cal = byContent.get(key);
   if (!cal) {
     cal = new BusinessCalendar(def);
-    if (byContent.size >= MAX_BY_CONTENT) byContent.clear();
+    if (byContent.size >= MAX_BY_CONTENT) {
+      byContent.clear();
+      byZone.clear();
+    }
     byContent.set(key, cal);
   }
+  let list = byZone.get(def.timeZone);
+  if (!list) byZone.set(def.timeZone, (list = []));
+  if (list.length >= MAX_BY_ZONE) list.shift();
+  // a copy: the caller's object may change after this call
+  list.push({ def: { timeZone: def.timeZone, spans: (def.spans ?? []).map((x) => ({ day: x.day, start: x.start, end: x.end })), holidays: [...(def.holidays ?? [])] }, cal });
   byIdentity.set(def, cal);
   return cal;
+}
+
+const byZone = new Map<string, Array<{ def: CalendarDefinition; cal: BusinessCalendar }>>();
+const MAX_BY_ZONE = 8;
+
+/** True exactly when `calendarKey(a) === calendarKey(b)` (for definitions a calendar accepts). */
+function sameWorkingTime(a: CalendarDefinition, b: CalendarDefinition): boolean {
+  if (a.timeZone !== b.timeZone) return false;
+  const as = a.spans ?? [];
+  const bs = b.spans ?? [];
+  if (as.length !== bs.length) return false;
+  for (let i = 0; i < as.length; i++) {
+    if (as[i].day !== bs[i].day || as[i].start !== bs[i].start || as[i].end !== bs[i].end) return false;
+  }
+  const ah = a.holidays ?? [];
+  const bh = b.holidays ?? [];
+  if (ah.length !== bh.length) return false;
+  for (let i = 0; i < ah.length; i++) if (ah[i] !== bh[i]) return false;
+  return true;
 }
 
 /** A string equal for two definitions exactly when they describe the same working time. */
