@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, Gql, freshPostgres, hasPostgres, startServer, type TestServer } from "./helpers/harness.js";
+import { ADMIN_KEY, Gql, collect, freshPostgres, hasPostgres, settle, startServer, wsClient, type TestServer } from "./helpers/harness.js";
 
 const START = "2025-06-02T09:00:00.000Z";
 const servers: TestServer[] = [];
@@ -62,6 +62,40 @@ describe("simulated clock (CLOCK_MODE=simulated)", () => {
       }
     } finally {
       await db.drop();
+    }
+  });
+
+  it("computes a pushed event's SLA fields at the push, not when the subscription started; screens share the answer, roles keep their own", async () => {
+    const s = await startServer({ env: { CLOCK_MODE: "simulated", CLOCK_START: START } });
+    servers.push(s);
+    await s.admin.ok(`mutation { createProduct(code: "ERP", name: "ERP") { id } }`);
+    const display = new Gql(s.url, (await s.admin.ok(`mutation { createApiKey(input: { name: "noc", role: DISPLAY }) { secret } }`)).createApiKey.secret);
+    const inc = (
+      await s.admin.ok(
+        `mutation { openIncident(input: { title: "t", description: "d", productCode: "ERP", channel: PHONE, severity: CRITICAL, requester: { name: "Ana", email: "ana@example.com" } }) { incident { id } } }`,
+      )
+    ).openIncident.incident;
+    const q = `subscription($id: ID!) { incidentEvents(incidentId: $id, types: ["BREACHED"]) { type at incident { requester { email } clocks { kind state remainingSeconds } } } }`;
+    const clients = [wsClient(s.url, ADMIN_KEY), wsClient(s.url, ADMIN_KEY), wsClient(s.url, (display as any).key)];
+    const subs = clients.map((c) => collect(c, q, { id: inc.id }));
+    try {
+      await settle(300);
+      // the subscriptions started at 09:00; at 11:00 the watcher records the first response's
+      // breach, stamped at its due (09:30), and pushes it
+      await s.admin.ok(`mutation { advanceClock(seconds: 7200) }`);
+      const [a, b, d] = await Promise.all(subs.map((x) => x.until(1, 5_000)));
+      expect(a[0].incidentEvents.at).toBe("2025-06-02T09:30:00.000Z");
+      const escalation = (p: any) => p.incidentEvents.incident.clocks.find((c: any) => c.kind === "ESCALATION" && c.state === "RUNNING");
+      // CRITICAL escalates every 4 h: due 13:00, two hours left at the push (11:00), not 3.5 (09:30) nor 4 (09:00)
+      expect(escalation(a[0]).remainingSeconds).toBe(2 * 3600);
+      expect(b[0]).toEqual(a[0]);
+      expect(a[0].incidentEvents.incident.requester.email).toBe("ana@example.com");
+      // the DISPLAY key's view of the same event hides the requester's contact details (ACCESS.md)
+      expect(escalation(d[0]).remainingSeconds).toBe(2 * 3600);
+      expect(d[0].incidentEvents.incident.requester.email).toBeNull();
+    } finally {
+      for (const x of subs) x.dispose();
+      for (const c of clients) await c.dispose();
     }
   });
 });

@@ -146,7 +146,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     });
   };
   const operations = new OperationCache(schema);
-  const executor = new Executor(schema, log);
+  // what a subscriber may see depends on its role and on whom its key acts for (ACCESS.md)
+  const executor = new Executor(schema, log, (ctx) => {
+    const p = (ctx as Ctx | undefined)?.principal;
+    return p ? `${p.role}|${p.agentId ?? ""}|${p.contactId ?? ""}` : null;
+  });
   const apollo = new ApolloServer<Ctx>({
     // Apollo Server 5's one hook for another executor is its gateway interface: the schema is
     // ours and fixed, the executor runs compiled operations (graphql/executor.ts)

@@ -26,10 +26,20 @@ type Maybe<T> = T | Promise<T>;
 export class Executor {
   /** Compiled per document object: documents come from Apollo's and our own bounded caches, so this follows their lifetime. */
   private readonly compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  private readonly ids = new WeakMap<CompiledQuery, number>();
+  private nextId = 1;
+  /** Results per pushed event object, by operation, variables and view: gone with the event. */
+  private readonly shared = new WeakMap<object, Map<string, Maybe<ExecutionResult>>>();
 
+  /**
+   * `viewOf(context)` names what a subscriber's context lets it see (its role and identity):
+   * subscribers of one operation with equal variables and equal views get the same answer to
+   * the same event, so it is computed once and shared. null: never shared.
+   */
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly log: Logger,
+    private readonly viewOf: (context: unknown) => string | null = () => null,
   ) {}
 
   private compiledFor(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
@@ -67,8 +77,25 @@ export class Executor {
     if (!c) return (await subscribeJs(args)) as AsyncGenerator<ExecutionResult, void, void> | ExecutionResult;
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    return mapEvents(stream, (payload) => run(c, { ...args, rootValue: payload }));
+    const view = this.viewOf(args.contextValue);
+    const key = view === null ? null : `${this.idOf(c)}|${JSON.stringify(args.variableValues ?? {})}|${view}`;
+    return mapEvents(stream, (payload) => {
+      if (key === null || payload === null || typeof payload !== "object") return run(c, { ...args, rootValue: payload });
+      // a thousand screens on one subscription: the event is executed once, each screen only
+      // serialises and sends it
+      let byKey = this.shared.get(payload);
+      if (!byKey) this.shared.set(payload, (byKey = new Map()));
+      let result = byKey.get(key);
+      if (result === undefined) byKey.set(key, (result = run(c, { ...args, rootValue: payload })));
+      return result;
+    });
   };
+
+  private idOf(c: CompiledQuery): number {
+    let id = this.ids.get(c);
+    if (id === undefined) this.ids.set(c, (id = this.nextId++));
+    return id;
+  }
 }
 
 /**

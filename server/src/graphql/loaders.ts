@@ -4,6 +4,7 @@
  * there would serve stale rows.
  */
 import DataLoader from "dataloader";
+import type { Clock } from "../platform/clock.js";
 import type { Db } from "../platform/data-source.js";
 import type { AgentRow, ContactRow, ProductRow } from "../modules/catalog/catalog.types.js";
 import { INCIDENT_COLUMNS, type IncidentRow } from "../modules/incident/incident.rows.js";
@@ -103,15 +104,22 @@ export function createLoaders(db: Db) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-const perEvent = new WeakMap<object, Loaders>();
+/** What the resolvers of one pushed subscription event share: its loaders and its one `now`. */
+export interface EventScope {
+  loaders: Loaders;
+  now: Date;
+}
+
+const perEvent = new WeakMap<object, Promise<EventScope>>();
 
 /**
- * The loaders of one pushed subscription event, shared by every subscriber on this replica
- * that receives the same event object: a thousand screens cost one load, not a thousand.
- * (A subscription's own context lives as long as the subscription, so it holds none.)
+ * The scope of one pushed subscription event, shared by every subscriber on this replica
+ * that receives the same event object: a thousand screens cost one load and one reading of
+ * the clock, not a thousand. (A subscription's own context lives as long as the subscription,
+ * so its loaders and `now` would be stale by the next event.)
  */
-export function loadersForEvent(db: Db, event: object): Loaders {
-  let l = perEvent.get(event);
-  if (!l) perEvent.set(event, (l = createLoaders(db)));
-  return l;
+export function eventScope(db: Db, clock: Clock, event: object): Promise<EventScope> {
+  let scope = perEvent.get(event);
+  if (!scope) perEvent.set(event, (scope = clock.now().then((now) => ({ loaders: createLoaders(db), now }))));
+  return scope;
 }

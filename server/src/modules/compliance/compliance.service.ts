@@ -67,6 +67,11 @@ function rates(rows: Array<{ measure: string; met: string | number; breached: st
   };
 }
 
+/** The multiple of `step` nearest to `ms`. */
+function nearest(ms: number, step: number): number {
+  return Math.round(ms / step) * step;
+}
+
 export const MAX_WINDOW_SECONDS = 366 * 24 * 3600;
 
 export function checkWindow(windowSeconds: number, field = "windowSeconds"): void {
@@ -79,31 +84,62 @@ export class ComplianceService {
   constructor(private readonly db: Db) {}
 
   /**
-   * MET and BREACHED outcomes decided in (from, to]: whole days from the daily rollup, the
-   * whole hours around them from the hourly one, the two partial hours at the edges from the
-   * outcomes themselves. Equal to `ratesDirect`.
+   * MET and BREACHED outcomes decided in (from, to], equal to `ratesDirect`. Each edge moves
+   * to the nearest hour and the outcomes between the edge and that hour are added when they
+   * are inside the window and subtracted when they are outside (rollups and outcomes are
+   * written in one statement, so the difference is exact); the hours between the window's
+   * hours and the nearest days are likewise added or subtracted around whole days. Moving to
+   * the nearest boundary rather than inward halves the worst edge: at most half an hour of
+   * outcomes and half a day of hours on each side instead of a whole hour and a whole day.
    */
   async rates(from: Date, to: Date, dims?: Dimensions | null, sql: Sql = this.db): Promise<Rates> {
     const f = from.getTime();
     const t = to.getTime();
-    // [lo, hi): whole hours inside (from, to]; [dlo, dhi): whole days inside [lo, hi)
-    const lo = Math.floor(f / HOUR) * HOUR + HOUR;
-    const hi = Math.floor((t + 1) / HOUR) * HOUR;
-    if (lo >= hi) return this.ratesDirect(from, to, dims, sql);
-    const dlo = Math.min(Math.ceil(lo / DAY) * DAY, hi);
-    const dhi = Math.max(dlo, Math.floor(hi / DAY) * DAY);
-    const params: unknown[] = [new Date(lo), new Date(hi), from, to, new Date(dlo), new Date(dhi)];
+    const fh = nearest(f, HOUR);
+    const th = nearest(t, HOUR);
+    // within about an hour the outcomes themselves are as few as any rollup rows
+    if (fh >= th) return this.ratesDirect(from, to, dims, sql);
+    let fd = nearest(fh, DAY);
+    let td = nearest(th, DAY);
+    // days only where they mean fewer rows (a row per hour moved and per day, against a row per hour)
+    const withDays = fd < td && (Math.abs(fh - fd) + Math.abs(th - td)) / HOUR + (td - fd) / DAY < (th - fh) / HOUR;
+    if (!withDays) fd = td = fh;
+
+    const params: unknown[] = [];
+    // the dimension parameters come first: every branch below repeats the same clause
     const where = dimensionClauses(dims, { product: "product_code", level: "level", severity: "severity" }, params);
+    const param = (ms: number) => {
+      params.push(new Date(ms));
+      return `$${params.length}`;
+    };
+    type Range = { cond: string; sign: 1 | -1 };
+    const buckets = (a: number, b: number): Range[] =>
+      a === b ? [] : [{ cond: `bucket >= ${param(Math.min(a, b))} AND bucket < ${param(Math.max(a, b))}`, sign: a < b ? 1 : -1 }];
+    // (f, t] = (f, fh) + [fh, th) + [th, t], where a reversed range counts negatively:
+    // (f, fh) with fh <= f is minus [fh, f], and [th, t] with th > t is minus (t, th)
+    const edges: Range[] = [
+      fh > f ? { cond: `at > ${param(f)} AND at < ${param(fh)}`, sign: 1 } : { cond: `at >= ${param(fh)} AND at <= ${param(f)}`, sign: -1 },
+      th <= t ? { cond: `at >= ${param(th)} AND at <= ${param(t)}`, sign: 1 } : { cond: `at > ${param(t)} AND at < ${param(th)}`, sign: -1 },
+    ];
+    const hours = [...buckets(fh, fd), ...buckets(td, th)];
+    const days = buckets(fd, td);
+    // One branch per table: with a branch per range the planner would pick a parallel
+    // append, whose workers cost more than this whole query. The ranges of a table are
+    // disjoint, so the first one a row matches gives its sign.
+    const branch = (table: string, met: string, breached: string, ranges: Range[]) => {
+      if (ranges.length === 0) return [];
+      const sign = ranges.every((r) => r.sign === ranges[0].sign)
+        ? String(ranges[0].sign)
+        : `CASE ${ranges.map((r) => `WHEN ${r.cond} THEN ${r.sign}`).join(" ")} END`;
+      return [`SELECT measure, ${sign} * ${met} AS met, ${sign} * ${breached} AS breached FROM ${table} WHERE (${ranges.map((r) => `(${r.cond})`).join(" OR ")})${where}`];
+    };
+    const branches = [
+      ...branch("sla_outcome_daily", "met", "breached", days),
+      ...branch("sla_outcome_hourly", "met", "breached", hours),
+      ...branch("sla_outcome", "(outcome = 'MET')::int", "(outcome = 'BREACHED')::int", edges),
+    ];
     const rows = await sql.query<{ measure: string; met: string; breached: string }>(
-      `SELECT measure, sum(met) AS met, sum(breached) AS breached FROM (
-         SELECT measure, met, breached FROM sla_outcome_daily WHERE bucket >= $5 AND bucket < $6${where}
-         UNION ALL
-         SELECT measure, met, breached FROM sla_outcome_hourly
-          WHERE ((bucket >= $1 AND bucket < $5) OR (bucket >= $6 AND bucket < $2))${where}
-         UNION ALL
-         SELECT measure, (outcome = 'MET')::int, (outcome = 'BREACHED')::int FROM sla_outcome
-          WHERE ((at > $3 AND at < $1) OR (at >= $2 AND at <= $4))${where}
-       ) x GROUP BY measure`,
+      `SELECT measure, sum(met) AS met, sum(breached) AS breached FROM (${branches.join(" UNION ALL ")}) x GROUP BY measure`,
       params,
     );
     return rates(rows);
