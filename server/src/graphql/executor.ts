@@ -77,8 +77,7 @@ export class Executor {
     if (!c) return (await subscribeJs(args)) as AsyncGenerator<ExecutionResult, void, void> | ExecutionResult;
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    const view = this.viewOf(args.contextValue);
-    const key = view === null ? null : `${this.idOf(c)}|${JSON.stringify(args.variableValues ?? {})}|${view}`;
+    const key = this.shareKey(c, args);
     return mapEvents(stream, (payload) => {
       if (key === null || payload === null || typeof payload !== "object") return run(c, { ...args, rootValue: payload });
       // a thousand screens on one subscription: the event is executed once, each screen only
@@ -90,6 +89,17 @@ export class Executor {
       return result;
     });
   };
+
+  /** Subscribers with equal keys get equal answers; null: this one's answers are its own. */
+  private shareKey(c: CompiledQuery, args: ExecutionArgs): string | null {
+    const view = this.viewOf(args.contextValue);
+    if (view === null) return null;
+    try {
+      return `${this.idOf(c)}|${JSON.stringify(args.variableValues ?? {})}|${view}`;
+    } catch {
+      return null; // variables nested beyond the stack: not worth a key
+    }
+  }
 
   private idOf(c: CompiledQuery): number {
     let id = this.ids.get(c);

@@ -42,8 +42,13 @@ const CHECKED_PER_DOCUMENT = 64;
  * seen (a dashboard sends the same few): the walk over the document is paid once, not per request.
  */
 export function checkLimits(schema: GraphQLSchema, doc: DocumentNode, variables: Record<string, unknown> | undefined): readonly GraphQLError[] {
-  const key = variables ? JSON.stringify(variables) : "";
-  if (key.length > 1024) return validate(schema, doc, [costLimitRule(variables)]);
+  let key: string | null;
+  try {
+    key = variables ? JSON.stringify(variables) : "";
+  } catch {
+    key = null; // nested beyond the stack (hostile input): checked, not kept
+  }
+  if (key === null || key.length > 1024) return validate(schema, doc, [costLimitRule(variables)]);
   let byVariables = checked.get(doc);
   if (!byVariables) checked.set(doc, (byVariables = new Map()));
   let errors = byVariables.get(key);

@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
-import { buildSchema } from "type-graphql";
+import { buildSchema, getMetadataStorage } from "type-graphql";
 import { AccessResolver } from "../modules/access/access.resolver.js";
 import { CatalogResolver } from "../modules/catalog/catalog.resolver.js";
 import { CommentResolver, IncidentEventResolver, IncidentResolver, SlaAlertResolver } from "../modules/incident/incident.resolver.js";
@@ -18,12 +18,56 @@ export const resolvers = [RootResolver, CatalogResolver, AccessResolver, Inciden
 
 /** Builds the executable schema. No global middlewares, no authChecker: resolvers authorise. */
 export async function createSchema(pubSub: PubSub<Record<string, [unknown]>> = createPubSub()): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub,
   });
+  callFieldResolversDirectly(schema);
+  return schema;
+}
+
+type Param = { kind: string; index: number; propertyName?: string; getType?: () => unknown };
+
+/**
+ * type-graphql calls a field resolver through a generic wrapper: a resolver-data object, the
+ * parameters sorted and mapped on every call, a promise check over them. A page of incidents
+ * calls such resolvers (product, requester, clocks, …) hundreds of times, so those taking only
+ * @Root, @Ctx and @Info get a direct call instead. Anything else (arguments, middlewares,
+ * roles, a root that is not an instance of its declared class) keeps type-graphql's own path.
+ */
+export function callFieldResolversDirectly(schema: GraphQLSchema): string[] {
+  const replaced: string[] = [];
+  const storage = getMetadataStorage();
+  const typeNames = new Map<Function, string>(storage.objectTypes.map((o) => [o.target, o.name]));
+  for (const fr of storage.fieldResolvers) {
+    if (fr.kind !== "external" || fr.middlewares?.length || fr.roles?.length || !fr.getObjectType) continue;
+    const params = [...((fr.params ?? []) as Param[])].sort((a, b) => a.index - b.index);
+    if (!params.every((p) => ["root", "context", "info"].includes(p.kind) && !p.propertyName)) continue;
+    const typeName = typeNames.get(fr.getObjectType() as Function);
+    const type = typeName ? schema.getType(typeName) : undefined;
+    if (!type || !isObjectType(type)) continue;
+    const field = type.getFields()[fr.schemaName];
+    if (!field?.resolve) continue;
+    const original = field.resolve;
+    const instance = new (fr.target as new () => Record<string, (...a: unknown[]) => unknown>)();
+    const method = instance[fr.methodName];
+    const rootParam = params.find((p) => p.kind === "root");
+    const rootClass = rootParam?.getType?.();
+    const kinds = params.map((p) => p.kind);
+    const direct: GraphQLFieldResolver<unknown, unknown> = (root, args, ctx, info) => {
+      if (typeof rootClass === "function" && !(root instanceof rootClass)) return original(root, args, ctx, info);
+      if (kinds.length === 2 && kinds[0] === "root" && kinds[1] === "context") return method.call(instance, root, ctx);
+      return method.apply(
+        instance,
+        kinds.map((k) => (k === "root" ? root : k === "context" ? ctx : info)),
+      );
+    };
+    field.resolve = direct;
+    replaced.push(`${type.name}.${fr.schemaName}`);
+  }
+  return replaced;
 }
 
 /** The schema as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -7,6 +7,7 @@
  * callback its own `Sql` (so code inside a transaction cannot reach past it, which on
  * PGlite would wait forever for the session it already holds).
  */
+import { pgTypes } from "./pg-types.js";
 import fs from "node:fs";
 import { DataSource, type EntityManager, type QueryRunner } from "typeorm";
 import type { Config } from "./config.js";
@@ -62,7 +63,7 @@ export class Db implements Sql {
         synchronize: false,
         poolSize: config.dbPoolSize,
         applicationName,
-        extra: { max: config.dbPoolSize },
+        extra: { max: config.dbPoolSize, types: pgTypes },
       });
       await ds.initialize();
       return new Db(ds, false, async () => ds.destroy());
