@@ -107,22 +107,29 @@ if (!only || only === "1") {
   await sql.execute("ANALYZE sla_outcome_hourly");
   console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const svc = app.services.compliance;
-  const from = new Date(now - 30 * 86_400_000 + 1234);
-  const to = new Date(now - 777);
-  const fast = [];
-  const full = [];
-  let equal = true;
-  for (let i = 0; i < 15; i++) {
-    let t = performance.now();
-    const a = await svc.rates(from, to);
-    fast.push(performance.now() - t);
-    t = performance.now();
-    const b = await svc.ratesDirect(from, to);
-    full.push(performance.now() - t);
-    equal &&= JSON.stringify(a) === JSON.stringify(b);
-  }
-  const ratio = median(fast) / median(full);
-  results.push({ what: `30-day compliance, ${OUTCOMES.toLocaleString()} outcomes: rollup vs full aggregate`, value: `${median(fast).toFixed(2)} ms vs ${median(full).toFixed(1)} ms = ${ratio.toFixed(4)}${equal ? ", equal" : ", NOT EQUAL"}`, goal: "≤ 0.02, equal", ok: ratio <= 0.02 && equal });
+  const measure = async (from, to) => {
+    const fast = [];
+    const full = [];
+    let equal = true;
+    for (let i = 0; i < 15; i++) {
+      let t = performance.now();
+      const a = await svc.rates(from, to);
+      fast.push(performance.now() - t);
+      t = performance.now();
+      const b = await svc.ratesDirect(from, to);
+      full.push(performance.now() - t);
+      equal &&= JSON.stringify(a) === JSON.stringify(b);
+    }
+    const ratio = median(fast) / median(full);
+    return { ratio, equal, value: `${median(fast).toFixed(2)} ms vs ${median(full).toFixed(1)} ms = ${ratio.toFixed(4)}${equal ? ", equal" : ", NOT EQUAL"}` };
+  };
+  const m = await measure(new Date(now - 30 * 86_400_000 + 1234), new Date(now - 777));
+  results.push({ what: `30-day compliance, ${OUTCOMES.toLocaleString()} outcomes: rollup vs full aggregate`, value: m.value, goal: "≤ 0.02, equal", ok: m.ratio <= 0.02 && m.equal });
+  // The window above ends a second from midnight, where the rollups serve nearly everything.
+  // Edges half an hour from an hour and half a day from a day are where the rollup answer
+  // reads from the hourly rollup and the outcomes (close to the most): shown alongside, not the goal's window.
+  const worst = await measure(new Date(now - 30 * 86_400_000 - 12.5 * 3_600_000 + 1234), new Date(now - 12.5 * 3_600_000 - 777));
+  results.push({ what: "the same, edges at a half hour and a half day (the rollup answer's worst place for them)", value: worst.value, goal: "measured, equal", ok: worst.equal });
   await app.close();
   await db.drop();
 }
@@ -147,17 +154,42 @@ if (!only || only === "2") {
   };
   const N = base.databaseUrl ? 2000 : 500;
   const C = base.databaseUrl ? 8 : 1;
-  await write(200, C); // warm up
+  const publishing = async (on) => {
+    if (on) {
+      app.services.relay.start();
+      await app.services.relay.drain();
+    } else await app.services.relay.stop(); // rows stay in the outbox, nothing is published
+    // What the previous phase set off (its backlog reaching the listeners, the notification
+    // rounds) finishes before the next phase is timed, so neither is charged the other's work.
+    await new Promise((r) => setTimeout(r, 300));
+    await app.services.notifications.flush();
+  };
+  // Both paths warm before anything is timed: after 200 warm-up writes the first timed phase
+  // (always with publishing) still paid for the process warming up (~25 % more node CPU per
+  // write than the same phase in later rounds), and round 1 was the lowest ratio in most runs.
+  await write(N / 2, C);
+  await publishing(false);
+  await write(N / 2, C);
   const rounds = [];
   for (let r = 0; r < 3; r++) {
-    const withPublishing = await write(N, C);
-    await app.services.relay.stop(); // rows stay in the outbox, nothing is published
-    const without = await write(N, C);
-    app.services.relay.start();
-    await app.services.relay.drain();
+    // alternating which goes first: the tables grow, so a later phase is a little slower
+    let withPublishing;
+    let without;
+    if (r % 2 === 0) {
+      await publishing(true);
+      withPublishing = await write(N, C);
+      await publishing(false);
+      without = await write(N, C);
+    } else {
+      without = await write(N, C);
+      await publishing(true);
+      withPublishing = await write(N, C);
+      await publishing(false);
+    }
     rounds.push(withPublishing / without);
     console.log(`round ${r + 1}: ${withPublishing.toFixed(0)} vs ${without.toFixed(0)} writes/s`);
   }
+  await publishing(true);
   const ratio = median(rounds);
   results.push({ what: `incident writes (${C} writers, ${base.databaseUrl ? "PostgreSQL" : "embedded"}, ${app.services.bus.kind} bus): with publishing ÷ without`, value: ratio.toFixed(3), goal: "≥ 0.9", ok: ratio >= 0.9 });
   await app.close();

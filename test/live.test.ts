@@ -2,8 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, settle, wsClient, type TestServer } from "./helpers/harness.js";
 import { open, reply, setClock, simulatedServer } from "./helpers/lifecycle.js";
+import { recordOutcomes } from "../server/src/modules/compliance/outcome.repo.js";
+import type { ComplianceOutcome } from "../server/src/domain/index.js";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** A deterministic pseudo-random generator, so a failure can be replayed. */
 function rng(seed: number) {
@@ -146,6 +149,59 @@ describe("compliance over a generated month", () => {
     const alertTimes = wb.recentAlerts.map((a: any) => a.at);
     expect(alertTimes).toEqual([...alertTimes].sort().reverse());
   });
+});
+
+describe("compliance rollups at the window's edges", () => {
+  // The rollup answer moves each edge to its nearest hour and day and adds or subtracts what
+  // lies between: outcomes sit exactly on, and a millisecond around, the day boundaries, the
+  // hour boundaries and the half hours and half days where the nearest boundary flips.
+  let s: TestServer;
+  const d0 = Date.parse("2025-03-10T00:00:00Z");
+  const near = [-HOUR / 2 - 1, -HOUR / 2, -HOUR / 2 + 1, -1, 0, 1, HOUR / 2 - 1, HOUR / 2, HOUR / 2 + 1];
+  const marks = (day: number) => [day, day + 5 * HOUR, day + 12 * HOUR, day - 7 * HOUR];
+
+  beforeAll(async () => {
+    s = await simulatedServer(new Date(d0).toISOString());
+    await open(s.admin, "HIGH");
+    const [{ id }] = await s.app.services.db.query<{ id: string }>("SELECT id FROM incident LIMIT 1");
+    const rand = rng(11);
+    const instants = new Set<number>();
+    for (let day = d0; day <= d0 + 4 * DAY; day += DAY) for (const m of marks(day)) for (const o of near) instants.add(m + o);
+    for (let i = 0; i < 300; i++) instants.add(d0 - DAY + Math.floor(rand() * 6 * DAY));
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const outcomes: ComplianceOutcome[] = [];
+    let caseNumber = 1;
+    for (const at of instants) {
+      for (const measure of ["FIRST_RESPONSE", "UPDATES_AND_ESCALATIONS"] as const) {
+        if (rand() < 0.3) continue;
+        outcomes.push({ measure, caseNumber, at, outcome: rand() < 0.8 ? "MET" : "BREACHED", severity: pick(["CRITICAL", "HIGH", "NORMAL"] as const), productCode: pick(["ERP", "CRM"]), level: pick(["L1", "L2", "L3"] as const) });
+      }
+      caseNumber++;
+    }
+    // in batches, as decisions arrive: several outcomes of one batch share rollup rows
+    for (let i = 0; i < outcomes.length; i += 50) await recordOutcomes(s.app.services.db, id, outcomes.slice(i, i + 50), "ERP");
+  }, 120_000);
+  afterAll(async () => s?.close());
+
+  it("equals the oracle with edges on, and a millisecond around, days, hours, half hours and half days", async () => {
+    const svc = s.app.services.compliance;
+    const [{ n }] = await s.app.services.db.query<{ n: string }>("SELECT count(*) AS n FROM sla_outcome WHERE at = $1", [new Date(d0 + DAY + 5 * HOUR)]);
+    expect(Number(n)).toBeGreaterThan(0);
+    const edges = (day: number) => marks(day).flatMap((m) => near.map((o) => m + o));
+    const windows: Array<[number, number]> = [];
+    // whole days in between, and the edges' hours on either side of a day
+    for (const a of edges(d0 + DAY)) for (const b of edges(d0 + 3 * DAY)) windows.push([a, b]);
+    // short windows: outcomes only, hours only, and days only where they save rows
+    for (const a of edges(d0 + DAY)) for (const span of [1, HOUR / 2, HOUR, HOUR + HOUR / 2, 13 * HOUR, DAY, DAY + 11 * HOUR]) windows.push([a, a + span]);
+    windows.push([d0, d0 + 2 * DAY], [d0 + HOUR, d0 + 30 * HOUR], [d0 + DAY, d0 + DAY], [d0 + 2 * DAY, d0 + DAY]);
+    for (const [a, b] of windows) {
+      for (const dims of [null, { severities: ["CRITICAL", "NORMAL"], levels: ["L2"] }]) {
+        const fast = await svc.rates(new Date(a), new Date(b), dims);
+        const oracle = await svc.ratesDirect(new Date(a), new Date(b), dims);
+        expect(fast, `window (${new Date(a).toISOString()}, ${new Date(b).toISOString()}] ${JSON.stringify(dims)}`).toEqual(oracle);
+      }
+    }
+  }, 300_000);
 });
 
 describe("pushes", () => {

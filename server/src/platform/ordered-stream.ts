@@ -40,8 +40,9 @@ export class OrderedStream<T> {
 
   async start(): Promise<void> {
     const [last] = await this.db.query<{ tx_id: string; id: string }>(
-      `SELECT o.tx_id::text AS tx_id, o.id::text AS id FROM outbox o, relay_cursor c
-        WHERE o.topic = $1 AND (o.tx_id, o.id) <= (c.tx_id, c.outbox_id) ORDER BY o.tx_id DESC, o.id DESC LIMIT 1`,
+      `SELECT o.tx_id::text AS tx_id, o.id::text AS id FROM outbox o
+        WHERE o.topic = $1 AND (o.tx_id, o.id) <= ((SELECT tx_id FROM relay_cursor), (SELECT outbox_id FROM relay_cursor))
+        ORDER BY o.tx_id DESC, o.id DESC LIMIT 1`,
       [this.topic],
     );
     if (last) this.cursor = { tx: BigInt(last.tx_id), seq: BigInt(last.id) };

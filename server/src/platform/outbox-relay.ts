@@ -19,7 +19,26 @@ import { LOCKS } from "./locks.js";
 
 const RELAY_LOCK = LOCKS.relay;
 const BATCH = 500;
-const POKE_DELAY_MS = 25;
+// After a quiet spell a commit is published at once (a screen sees the change within
+// milliseconds); a burst's later commits wait for MIN_GAP_MS and share one run.
+const POKE_DELAY_MS = 2;
+// Every run is a transaction of its own and wakes every listener on every replica (the
+// notification planner runs a round per published batch): while commits keep coming, runs
+// start at least this far apart, so a busy second costs ten runs, not forty. A commit after
+// a quiet spell is still published after POKE_DELAY_MS.
+const MIN_GAP_MS = 100;
+
+/**
+ * The next batch after the cursor. The cursor comes in as two scalar subqueries so that the
+ * index scan starts at it: joined to relay_cursor, the planner read the outbox from its first
+ * row on every run and filtered, so each publish cost as much as every row ever written.
+ */
+export const READ_BATCH = `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.topic, o.event_sequence::text AS event_sequence, o.payload
+  FROM outbox o
+ WHERE (o.tx_id, o.id) > ((SELECT tx_id FROM relay_cursor), (SELECT outbox_id FROM relay_cursor))
+   AND o.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY o.tx_id, o.id
+ LIMIT ${BATCH}`;
 
 interface OutboxRow {
   id: string;
@@ -36,6 +55,7 @@ export class OutboxRelay {
   private soon = false;
   private stopped = false;
   private failing = false;
+  private lastStart = 0;
   published = 0;
 
   constructor(
@@ -59,8 +79,12 @@ export class OutboxRelay {
     }
     // a few milliseconds let the commits of a burst share one relay transaction
     if (this.soon) return;
-    this.schedule(POKE_DELAY_MS);
+    this.schedule(this.soonDelay());
     this.soon = true;
+  }
+
+  private soonDelay(): number {
+    return Math.max(POKE_DELAY_MS, this.lastStart + MIN_GAP_MS - Date.now());
   }
 
   private schedule(delay: number): void {
@@ -75,6 +99,7 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
+    this.lastStart = Date.now();
     this.running = this.drain()
       .then(() => {
         if (this.failing) this.log.info("outbox relay publishing again");
@@ -88,7 +113,7 @@ export class OutboxRelay {
         this.running = undefined;
         const more = this.again && !this.failing;
         this.again = false;
-        this.schedule(more ? POKE_DELAY_MS : this.intervalMs);
+        this.schedule(more ? this.soonDelay() : this.intervalMs);
       });
     await this.running;
   }
@@ -99,13 +124,7 @@ export class OutboxRelay {
       const count = await this.db.transaction(async (tx) => {
         const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
         if (!lock.ok) return 0;
-        const rows = await tx.query<OutboxRow>(
-          `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.topic, o.event_sequence::text AS event_sequence, o.payload
-             FROM outbox o, relay_cursor c
-            WHERE (o.tx_id, o.id) > (c.tx_id, c.outbox_id) AND o.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY o.tx_id, o.id
-            LIMIT ${BATCH}`,
-        );
+        const rows = await tx.query<OutboxRow>(READ_BATCH);
         if (rows.length === 0) return 0;
         const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, id: r.id, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
         await this.bus.publish(messages);
@@ -122,7 +141,7 @@ export class OutboxRelay {
   async backlog(): Promise<{ count: number; oldestSeconds: number | null }> {
     const [row] = await this.db.query<{ count: string; oldest: number | null }>(
       `SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(o.created_at))::float8 AS oldest
-         FROM outbox o, relay_cursor c WHERE (o.tx_id, o.id) > (c.tx_id, c.outbox_id)`,
+         FROM outbox o WHERE (o.tx_id, o.id) > ((SELECT tx_id FROM relay_cursor), (SELECT outbox_id FROM relay_cursor))`,
     );
     return { count: Number(row.count), oldestSeconds: row.oldest };
   }
