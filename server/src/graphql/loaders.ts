@@ -37,14 +37,15 @@ export class RowLoader<T extends { id: string }> {
     );
   }
 
+  /** Only remembered here: DataLoader's own prime makes a promise per row, mostly never awaited. */
   prime(id: string, row: T): this {
     this.known.set(id, row);
-    this.loader.prime(id, row);
     return this;
   }
 
   load(id: string): Promise<T | null> {
-    return this.loader.load(id);
+    const row = this.known.get(id);
+    return row !== undefined ? Promise.resolve(row) : this.loader.load(id);
   }
 
   /** The row itself when already known, else a promise of it (null: no such row). */

@@ -46,7 +46,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: "DateTime",
   description: 'ISO-8601 instant in UTC with milliseconds: "2025-03-04T10:30:00.000Z"',
   serialize(value) {
-    const ms = value instanceof Date ? value.getTime() : new Date(value as string).getTime();
+    // epoch milliseconds come straight from the SLA engine's figures
+    const ms = typeof value === "number" ? value : value instanceof Date ? value.getTime() : new Date(value as string).getTime();
     // outside years 0–9999 the native form (±YYYYYY) is the reference
     if (!Number.isFinite(ms)) throw new TypeError(`DateTime cannot represent ${String(value)}`);
     return ms >= -62_167_219_200_000 && ms < 253_402_300_800_000 ? isoInstant(ms) : new Date(ms).toISOString();

@@ -470,10 +470,8 @@ export function compileCalendar(def: CalendarLike): BusinessCalendar {
   const seen = byZone.get(def.timeZone);
   if (seen) {
     for (const c of seen) {
-      if (sameWorkingTime(c.def, def)) {
-        byIdentity.set(def, c.cal);
-        return c.cal;
-      }
+      // not remembered by identity: a row's copy is seen once, and a WeakMap entry per row is GC work
+      if (sameWorkingTime(c.def, def)) return c.cal;
     }
   }
   const key = calendarKey(def);

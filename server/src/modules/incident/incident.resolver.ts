@@ -186,9 +186,8 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => Date, { nullable: true, description: "earliest dueAt among RUNNING cycles; null when none runs" })
-  nextDueAt(@Root() incident: Incident, @Ctx() ctx: Context): Date | null {
-    const v = incident.derive(ctx.now).nextDueAt;
-    return v === null ? null : new Date(v);
+  nextDueAt(@Root() incident: Incident, @Ctx() ctx: Context): number | null {
+    return incident.derive(ctx.now).nextDueAt; // epoch ms: the DateTime scalar prints it
   }
 
   @FieldResolver(() => Boolean, { description: "a BREACHED cycle is still open (not stopped)" })

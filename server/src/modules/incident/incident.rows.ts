@@ -30,6 +30,14 @@ export interface IncidentRow {
   version: number;
 }
 
+/** What the API shows of an incident (the rest of the projection serves queues and the watcher). */
+export const INCIDENT_VIEW_COLUMNS =
+  "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, first_responded_at, resolved_at, closed_at, sla_history";
+export type IncidentView = Pick<
+  IncidentRow,
+  "id" | "number" | "title" | "description" | "severity" | "channel" | "status" | "level" | "product_id" | "requester_id" | "assignee_id" | "opened_at" | "first_responded_at" | "resolved_at" | "closed_at" | "sla_history"
+>;
+
 export const INCIDENT_COLUMNS =
   "id, number, title, description, severity, channel, status, level, product_id, requester_id, assignee_id, opened_at, recorded_at, first_responded_at, resolved_at, closed_at, next_due_at, overdue, breached, at_risk, channel_mismatch, next_decision_at, overdue_since, sla_history, version";
 

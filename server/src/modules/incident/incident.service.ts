@@ -23,7 +23,7 @@ import { recordOutcomes } from "../compliance/outcome.repo.js";
 import { recordAlerts } from "./alert.repo.js";
 import { appendEvents, type NewEvent } from "./incident-events.repo.js";
 import { SYSTEM, toStored, type Actor } from "./incident-history.js";
-import { INCIDENT_COLUMNS, type IncidentEventMessage, type IncidentRow } from "./incident.rows.js";
+import { INCIDENT_COLUMNS, INCIDENT_VIEW_COLUMNS, type IncidentEventMessage, type IncidentRow, type IncidentView } from "./incident.rows.js";
 
 export interface OpenIncidentCommand {
   title: string;
@@ -48,7 +48,8 @@ export interface IncidentListFilter {
 }
 
 export interface IncidentPage {
-  rows: IncidentRow[];
+  /** The columns a list shows only: a page parses every column of every row. */
+  rows: IncidentView[];
   totalCount: number;
   hasNextPage: boolean;
   /** What the page's incidents point at, read with it (to prime the request's loaders). */
@@ -610,8 +611,8 @@ export class IncidentService {
     // One statement: the page walks incident_list_idx (newest first) and stops at first + 1;
     // the total is a separate count over the filter only; product, requester and assignee
     // come joined, so the resolvers' loaders need no round trip of their own.
-    const rows = await this.db.query<IncidentRow & { total: string; p_code: string; p_name: string; c_name: string; c_email: string | null; c_phone: string | null; c_organization: string | null; a_name: string | null; a_email: string | null; a_level: "L1" | "L2" | "L3" | null; a_lead: boolean | null }>(
-      `SELECT ${INCIDENT_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")},
+    const rows = await this.db.query<IncidentView & { total: string; p_code: string; p_name: string; c_name: string; c_email: string | null; c_phone: string | null; c_organization: string | null; a_name: string | null; a_email: string | null; a_level: "L1" | "L2" | "L3" | null; a_lead: boolean | null }>(
+      `SELECT ${INCIDENT_VIEW_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")},
               (SELECT count(*) FROM incident i ${filtered}) AS total,
               pr.code AS p_code, pr.name AS p_name,
               co.name AS c_name, co.email AS c_email, co.phone AS c_phone, co.organization AS c_organization,
@@ -675,7 +676,7 @@ export class IncidentService {
     return this.stream.subscribe(from, accept);
   }
 
-  cursorOf(row: IncidentRow): string {
+  cursorOf(row: Pick<IncidentRow, "opened_at" | "id">): string {
     return encodeCursor([row.opened_at.toISOString(), row.id]);
   }
 }

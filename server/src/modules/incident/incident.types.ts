@@ -5,11 +5,11 @@ import { toGlobalId } from "../../graphql/ids.js";
 import { Node, PageInfo } from "../../graphql/node.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
 import { ArticleMatch } from "../knowledge/knowledge.types.js";
-import type { IncidentEventMessage, IncidentRow } from "./incident.rows.js";
+import type { IncidentEventMessage, IncidentView } from "./incident.rows.js";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 export class Incident extends Node {
-  row!: IncidentRow;
+  row!: IncidentView;
   @Field({ description: '"INC-000042"' }) number!: string;
   @Field() title!: string;
   @Field() description!: string;
@@ -36,63 +36,83 @@ export class Incident extends Node {
     return this.derivedAt.value;
   }
 
-  static from(row: IncidentRow): Incident {
-    return Object.assign(new Incident(), {
-      id: toGlobalId("Incident", row.id),
-      row,
-      number: row.number,
-      title: row.title,
-      description: row.description,
-      severity: row.severity as Severity,
-      channel: row.channel as ContactChannel,
-      status: row.status as IncidentStatus,
-      level: row.level as SupportLevel,
-      openedAt: row.opened_at,
-      firstRespondedAt: row.first_responded_at,
-      resolvedAt: row.resolved_at,
-      closedAt: row.closed_at,
-    });
+  static from(row: IncidentView): Incident {
+    const i = new Incident();
+    i.id = toGlobalId("Incident", row.id);
+    i.row = row;
+    i.number = row.number;
+    i.title = row.title;
+    i.description = row.description;
+    i.severity = row.severity as Severity;
+    i.channel = row.channel as ContactChannel;
+    i.status = row.status as IncidentStatus;
+    i.level = row.level as SupportLevel;
+    i.openedAt = row.opened_at;
+    i.firstRespondedAt = row.first_responded_at;
+    i.resolvedAt = row.resolved_at;
+    i.closedAt = row.closed_at;
+    return i;
   }
 }
 
 @ObjectType({ simpleResolvers: true, description: "One cycle of one SLA clock, as SLA.md defines each figure, at the response's one `now`" })
 export class SlaClock {
-  @Field(() => ClockKind) kind!: ClockKind;
-  @Field(() => Int, { description: "1, 2, … per kind (and, for ESCALATION, per level)" }) cycle!: number;
-  @Field(() => SupportLevel, { nullable: true, description: "ESCALATION only" }) level!: SupportLevel | null;
-  @Field(() => ClockState) state!: ClockState;
-  @Field(() => Date) startedAt!: Date;
-  @Field(() => Date, { description: "its due before any pause" }) originalDueAt!: Date;
-  @Field(() => Date, { description: "its due with pauses applied (while PAUSED: the due it would have if it resumed now)" }) dueAt!: Date;
-  @Field(() => Date, { nullable: true }) stoppedAt!: Date | null;
-  @Field(() => Date, { nullable: true }) breachedAt!: Date | null;
-  @Field() breachedByChange!: boolean;
-  @Field(() => Int, { description: "working seconds from the start (moved to the next working instant) to originalDueAt" }) targetSeconds!: number;
-  @Field(() => Int, { description: "working time, pauses excluded, rounded down" }) elapsedSeconds!: number;
-  @Field(() => Int, { description: "working time left, rounded up; 0 once breached" }) remainingSeconds!: number;
-  @Field(() => Int, { description: "working time spent paused" }) pausedSeconds!: number;
-  @Field({ description: "RUNNING or PAUSED and elapsed ≥ at-risk ratio × target" }) atRisk!: boolean;
-  @Field(() => Int, { nullable: true, description: "once decided: target minus time taken (negative when missed)" }) marginSeconds!: number | null;
+  // A view over the engine's figures, read through getters: a page shows hundreds of clocks,
+  // and copying each into a new object with five Dates was most of what they cost to print.
+  // Instants stay epoch milliseconds; the DateTime scalar prints them.
+  constructor(private readonly c: SlaClockView) {}
 
   static from(c: SlaClockView): SlaClock {
-    return Object.assign(new SlaClock(), {
-      kind: c.kind as ClockKind,
-      cycle: c.cycle,
-      level: (c.level ?? null) as SupportLevel | null,
-      state: c.state as ClockState,
-      startedAt: new Date(c.startedAt),
-      originalDueAt: new Date(c.originalDueAt),
-      dueAt: new Date(c.dueAt),
-      stoppedAt: c.stoppedAt === null ? null : new Date(c.stoppedAt),
-      breachedAt: c.breachedAt === null ? null : new Date(c.breachedAt),
-      breachedByChange: c.breachedByChange,
-      targetSeconds: c.targetSeconds,
-      elapsedSeconds: c.elapsedSeconds,
-      remainingSeconds: c.remainingSeconds,
-      pausedSeconds: c.pausedSeconds,
-      atRisk: c.atRisk,
-      marginSeconds: c.marginSeconds,
-    });
+    return new SlaClock(c);
+  }
+
+  @Field(() => ClockKind) get kind(): ClockKind {
+    return this.c.kind as ClockKind;
+  }
+  @Field(() => Int, { description: "1, 2, … per kind (and, for ESCALATION, per level)" }) get cycle(): number {
+    return this.c.cycle;
+  }
+  @Field(() => SupportLevel, { nullable: true, description: "ESCALATION only" }) get level(): SupportLevel | null {
+    return (this.c.level ?? null) as SupportLevel | null;
+  }
+  @Field(() => ClockState) get state(): ClockState {
+    return this.c.state as ClockState;
+  }
+  @Field(() => Date) get startedAt(): number {
+    return this.c.startedAt;
+  }
+  @Field(() => Date, { description: "its due before any pause" }) get originalDueAt(): number {
+    return this.c.originalDueAt;
+  }
+  @Field(() => Date, { description: "its due with pauses applied (while PAUSED: the due it would have if it resumed now)" }) get dueAt(): number {
+    return this.c.dueAt;
+  }
+  @Field(() => Date, { nullable: true }) get stoppedAt(): number | null {
+    return this.c.stoppedAt;
+  }
+  @Field(() => Date, { nullable: true }) get breachedAt(): number | null {
+    return this.c.breachedAt;
+  }
+  @Field(() => Boolean) get breachedByChange(): boolean {
+    return this.c.breachedByChange;
+  }
+  @Field(() => Int, { description: "working seconds from the start (moved to the next working instant) to originalDueAt" }) get targetSeconds(): number {
+    return this.c.targetSeconds;
+  }
+  @Field(() => Int, { description: "working time, pauses excluded, rounded down" }) get elapsedSeconds(): number {
+    return this.c.elapsedSeconds;
+  }
+  @Field(() => Int, { description: "working time left, rounded up; 0 once breached" }) get remainingSeconds(): number {
+    return this.c.remainingSeconds;
+  }
+  @Field(() => Int, { description: "working time spent paused" }) get pausedSeconds(): number {
+    return this.c.pausedSeconds;
+  }
+  @Field(() => Boolean, { description: "RUNNING or PAUSED and elapsed ≥ at-risk ratio × target" }) get atRisk(): boolean {
+    return this.c.atRisk;
+  }
+  @Field(() => Int, { nullable: true, description: "once decided: target minus time taken (negative when missed)" }) get marginSeconds(): number | null {
+    return this.c.marginSeconds;
   }
 }
 
