@@ -1,14 +1,17 @@
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
+import type { ReadableStore } from "../lib/store";
 import { AlertTicker } from "../features/alerts/AlertTicker";
 import { describeFilter, parseBoardFilter } from "../features/board/boardFilter";
 import { ToneLegend } from "../features/board/ToneLegend";
 import { useBoard } from "../features/board/useBoard";
 import { CommitmentsPanel } from "../features/commitments/CommitmentsPanel";
 import { formatAgo, liveness } from "../features/liveness/liveness";
-import { LivenessBanner } from "../features/liveness/LivenessBanner";
+import { TickingLivenessBanner } from "../features/liveness/LivenessBanner";
 import { QueuesPanel, queueTotals } from "../features/queues/QueuesPanel";
 import { createServerClock } from "../features/server-time/serverClock";
-import { useNow } from "../features/server-time/useNow";
+import { TickingServerTime } from "../features/server-time/ServerTime";
+import { createTicker, type Now } from "../features/server-time/ticker";
+import { useTick } from "../features/server-time/useTick";
 import { StatusBar } from "../features/status-bar/StatusBar";
 import { UrgentPanel } from "../features/urgent/UrgentPanel";
 import { BoardLayout } from "./BoardLayout";
@@ -17,15 +20,21 @@ import { Notice } from "./Notice";
 import { useRootPx } from "./useRootPx";
 import { useConnectionStatus, useWallboardSession } from "./useWallboardSession";
 
-/** The board for one DISPLAY key: session, live data, presentation. */
+/**
+ * The board for one DISPLAY key: session, live data, presentation.
+ *
+ * It does not re-render every second: time-dependent text (countdowns, server time, "12 s
+ * ago", the outage banner) reads the ticker in small components of its own, and this one
+ * re-renders only when the data, the connection or the liveness kind changes.
+ */
 export function LiveBoard({ secret }: { secret: string }) {
   const session = useWallboardSession(secret);
   const [clock] = useState(() => createServerClock());
+  const [ticker] = useState(() => createTicker(clock));
   const [startedAt] = useState(() => performance.now());
   const { filter, ignored } = useMemo(() => parseBoardFilter(window.location.search, window.location.hash), []);
   const connection = useConnectionStatus(session);
   const board = useBoard(session, clock, filter);
-  const now = useNow(clock);
   const rootPx = useRootPx();
 
   // When the live connection was lost (null while connected or before the first connection).
@@ -35,13 +44,14 @@ export function LiveBoard({ secret }: { secret: string }) {
     else if (connection.connects > 0) setLostAt((at) => at ?? performance.now());
   }, [connection.state, connection.connects]);
 
-  const live = liveness({ state: connection.state, lostAt, startedAt, lastTickAt: board.lastTickAt, now: now.local });
+  const livenessInput = { state: connection.state, lostAt, startedAt, lastTickAt: board.lastTickAt };
+  const liveKind = useTick(ticker, (now) => liveness({ ...livenessInput, now: now.local }).kind);
   const totals = queueTotals(board.queues);
-  const nowMinuteMs = now.server === null ? null : Math.floor(now.server / 60_000) * 60_000;
 
-  const notices = (
+  const hasNotices = liveKind !== "live" || connection.keyRejected || (board.loadError && !board.loaded) || ignored.length > 0;
+  const notices = hasNotices ? (
     <>
-      <LivenessBanner liveness={live} />
+      <TickingLivenessBanner input={livenessInput} ticker={ticker} />
       {connection.keyRejected ? (
         <Notice tone="error" title="Display key rejected" testId="key-rejected">
           <p>
@@ -60,40 +70,47 @@ export function LiveBoard({ secret }: { secret: string }) {
         </Notice>
       ) : null}
     </>
-  );
-  const hasNotices = live.kind !== "live" || connection.keyRejected || (board.loadError && !board.loaded) || ignored.length > 0;
+  ) : null;
 
   return (
     <BoardLayout
       subtitle={describeFilter(filter)}
       summary={<ToneLegend />}
-      stale={live.kind === "disconnected" || live.kind === "stale"}
-      notices={hasNotices ? notices : null}
+      stale={liveKind === "disconnected" || liveKind === "stale"}
+      notices={notices}
       statusBar={
-        <StatusBar connection={connection.state} serverTimeMs={now.server}>
-          <span className="status-bar__note" data-testid="last-event">
-            {board.lastEvent ? (
-              <>
-                Last event <strong>{formatAgo(now.local - board.lastEvent.receivedAt)}</strong>: {board.lastEvent.label}
-              </>
-            ) : (
-              "No event since the board opened"
-            )}
-          </span>
+        <StatusBar connection={connection.state} serverTime={<TickingServerTime ticker={ticker} />}>
+          <LastEvent lastEvent={board.lastEvent} ticker={ticker} />
           {totals ? <span className="status-bar__note">{totals.open.toLocaleString("en")} open in this view</span> : null}
         </StatusBar>
       }
     >
       {connection.keyRejected && !board.loaded ? null : (
         <div className="board__grid">
-          <UrgentPanel incidents={board.incidents} nowMs={now.server} loaded={board.loaded} openTotal={totals?.open ?? null} truncated={board.truncated} />
+          <UrgentPanel incidents={board.incidents} ticker={ticker} loaded={board.loaded} openTotal={totals?.open ?? null} truncated={board.truncated} />
           <CommitmentsPanel day={board.day} week={board.week} trend={board.trend} rootPx={rootPx} />
           <div className="board__column">
             <QueuesPanel queues={board.queues} filter={filter} />
-            <AlertTicker alerts={board.alerts} nowMinuteMs={nowMinuteMs} />
+            <AlertTicker alerts={board.alerts} ticker={ticker} />
           </div>
         </div>
       )}
     </BoardLayout>
   );
 }
+
+/** "Last event 12 s ago: INC-000123 comment", its age moving on its own. */
+const LastEvent = memo(function LastEvent({ lastEvent, ticker }: { lastEvent: { label: string; receivedAt: number } | null; ticker: ReadableStore<Now> }) {
+  const ago = useTick(ticker, (now) => (lastEvent ? formatAgo(now.local - lastEvent.receivedAt) : null));
+  return (
+    <span className="status-bar__note" data-testid="last-event">
+      {lastEvent ? (
+        <>
+          Last event <strong>{ago}</strong>: {lastEvent.label}
+        </>
+      ) : (
+        "No event since the board opened"
+      )}
+    </span>
+  );
+});

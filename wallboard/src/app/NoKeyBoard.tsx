@@ -7,7 +7,7 @@ import { Notice } from "./Notice";
 export function NoKeyBoard() {
   const example = boardUrlExample(window.location.origin);
   return (
-    <BoardLayout statusBar={<StatusBar connection="disconnected" serverTimeMs={null} />}>
+    <BoardLayout statusBar={<StatusBar connection="disconnected" />}>
       <div className="board__single">
         <Notice tone="info" title="This board needs a display key" testId="no-key">
           <p>

@@ -1,7 +1,10 @@
 import { memo } from "react";
+import type { ReadableStore } from "../../lib/store";
 import type { SlaAlert } from "../board/types";
 import { AtRiskIcon, EscalatedIcon, OverdueIcon } from "../board/Icons";
 import { formatUtcHms } from "../server-time/serverClock";
+import type { Now } from "../server-time/ticker";
+import { useTick } from "../server-time/useTick";
 import { clockWord } from "../urgent/urgency";
 
 const KIND_WORD: Record<string, string> = { AT_RISK: "At risk", BREACHED: "Breached", ESCALATED: "Escalated" };
@@ -19,7 +22,8 @@ export function alertAge(atIso: string, nowMs: number | null): string {
 }
 
 /** The newest alerts first. Ages move once a minute, so the list re-renders at most that often. */
-export const AlertTicker = memo(function AlertTicker({ alerts, nowMinuteMs }: { alerts: readonly SlaAlert[]; nowMinuteMs: number | null }) {
+export const AlertTicker = memo(function AlertTicker({ alerts, ticker }: { alerts: readonly SlaAlert[]; ticker: ReadableStore<Now> }) {
+  const nowMinuteMs = useTick(ticker, (now) => (now.server === null ? null : Math.floor(now.server / 60_000) * 60_000));
   return (
     <section className="panel alerts" aria-labelledby="alerts-title" data-testid="alerts">
       <header className="panel__header">

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { ToneIcon } from "./Icons";
 import { TONE_WORD, type Tone } from "../urgent/urgency";
 
@@ -5,7 +6,7 @@ const TONES: Tone[] = ["overdue", "atRisk", "onTrack", "paused"];
 const HINT: Record<Tone, string> = { overdue: "past due", atRisk: "due soon", onTrack: "in time", paused: "on customer", idle: "" };
 
 /** What the colours and shapes mean, always on screen: nobody needs the documentation. */
-export function ToneLegend() {
+export const ToneLegend = memo(function ToneLegend() {
   return (
     <ul className="legend-bar" aria-label="Legend">
       {TONES.map((tone) => {
@@ -21,4 +22,4 @@ export function ToneLegend() {
       })}
     </ul>
   );
-}
+});

@@ -214,4 +214,20 @@ describe("startBoardFeed", () => {
     // The same answer again is not dispatched again.
     expect(t.actions.filter((a) => a.type === "trendLoaded")).toHaveLength(1);
   });
+
+  it("does not re-read the trend for a push of the figures it already has", async () => {
+    const day = { windowSeconds: 86400, from: "a", to: "b", firstResponse: { met: 3 }, updatesAndEscalations: { met: 1 } };
+    const t = start({ trendDelayMs: 500 });
+    t.answer(WALLBOARD_QUERY, snap("41", { compliance: [day as never] }));
+    t.boot();
+    await vi.advanceTimersByTimeAsync(0);
+    const n = t.queries.filter((q) => q.query === TREND_QUERY).length;
+    // The subscription's first push: the current value, the window moved on a little.
+    t.live(COMPLIANCE_SUBSCRIPTION)[0].sink.next({ data: { complianceChanged: { ...day, from: "c", to: "d" } } });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(t.queries.filter((q) => q.query === TREND_QUERY).length).toBe(n);
+    t.live(COMPLIANCE_SUBSCRIPTION)[0].sink.next({ data: { complianceChanged: { ...day, firstResponse: { met: 4 } } } });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(t.queries.filter((q) => q.query === TREND_QUERY).length).toBe(n + 1);
+  });
 });

@@ -167,6 +167,15 @@ export function startBoardFeed(options: BoardFeedOptions): BoardFeed {
   }
 
   // ---- aggregates and the clock: pushed, current value first ----
+  // The 24 h outcome counts the trend was last read for: a push of the same figures (each
+  // (re)subscription pushes the current value) does not re-read the trend and redraw the chart.
+  let dayFigures: string | null = null;
+  const dayFiguresChanged = (c: Compliance): boolean => {
+    const key = JSON.stringify([c.firstResponse, c.updatesAndEscalations]);
+    if (key === dayFigures) return false;
+    dayFigures = key;
+    return true;
+  };
   let tickSinceRequest = false;
   let queuesSinceRequest = false;
   let complianceSinceRequest = false;
@@ -191,7 +200,7 @@ export function startBoardFeed(options: BoardFeedOptions): BoardFeed {
         if (!c) return;
         complianceSinceRequest = true;
         dispatch({ type: "complianceChanged", compliance: c });
-        if (c.windowSeconds === DAY_SECONDS) scheduleTrend();
+        if (c.windowSeconds === DAY_SECONDS && dayFiguresChanged(c)) scheduleTrend();
       }),
     ),
     stream({ query: ALERTS_SUBSCRIPTION, variables: { filter: filterVars } }, (data: { slaAlerts?: SlaAlert }) => {
@@ -276,6 +285,8 @@ export function startBoardFeed(options: BoardFeedOptions): BoardFeed {
         receivedAt: options.localNow(),
       });
       startEvents(/^\d+$/.test(snapshot.sequence) && snapshot.sequence !== "0" ? snapshot.sequence : null);
+      const day = snapshot.compliance?.find((c) => c?.windowSeconds === DAY_SECONDS);
+      if (day) dayFiguresChanged(day);
       void loadTrend();
       if (loadAgain) {
         loadAgain = false;

@@ -1,5 +1,8 @@
+import type { ReadableStore } from "../../lib/store";
 import { OverdueIcon, AtRiskIcon } from "../board/Icons";
-import { formatFor, type Liveness } from "./liveness";
+import type { Now } from "../server-time/ticker";
+import { useTick } from "../server-time/useTick";
+import { formatFor, liveness, type Liveness, type LivenessInput } from "./liveness";
 
 /** A banner nobody can miss when the board cannot vouch for what it shows. */
 export function LivenessBanner({ liveness }: { liveness: Liveness }) {
@@ -17,4 +20,16 @@ export function LivenessBanner({ liveness }: { liveness: Liveness }) {
       <span className="banner__body">{text.body}</span>
     </div>
   );
+}
+
+/** The banner, counting the outage each second on its own (the board re-renders only when the kind changes). */
+export function TickingLivenessBanner({ input, ticker }: { input: Omit<LivenessInput, "now">; ticker: ReadableStore<Now> }) {
+  // The whole seconds the banner shows: re-rendered once a second while it is up, never while live.
+  const shown = useTick(ticker, (now) => {
+    const l = liveness({ ...input, now: now.local });
+    return l.kind === "live" ? "live" : `${l.kind}:${Math.floor(l.forMs / 1000)}`;
+  });
+  if (shown === "live") return null;
+  const [kind, seconds] = shown.split(":");
+  return <LivenessBanner liveness={{ kind: kind as Exclude<Liveness["kind"], "live">, forMs: Number(seconds) * 1000 }} />;
 }

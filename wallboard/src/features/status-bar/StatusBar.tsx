@@ -5,19 +5,20 @@ import { ConnectionIndicator } from "./ConnectionIndicator";
 
 export interface StatusBarProps {
   connection: ConnectionState;
-  serverTimeMs: number | null;
+  /** The server time (a TickingServerTime on a live board); "--:--:--" when absent. */
+  serverTime?: ReactNode;
   /** Middle slot: e.g. the last event. */
   children?: ReactNode;
 }
 
 /** The bottom line: connection state, anything else, server time (UTC). */
-export function StatusBar({ connection, serverTimeMs, children }: StatusBarProps) {
+export function StatusBar({ connection, serverTime, children }: StatusBarProps) {
   return (
     <footer className="status-bar" data-testid="status-bar">
       <ConnectionIndicator state={connection} />
       <div className="status-bar__middle">{children}</div>
       <span className="status-bar__label">Server time</span>
-      <ServerTime epochMs={serverTimeMs} />
+      {serverTime ?? <ServerTime epochMs={null} />}
     </footer>
   );
 }

@@ -1,9 +1,12 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { ReadableStore } from "../../lib/store";
 import type { UrgentIncident } from "../board/types";
 import { ToneIcon } from "../board/Icons";
 import { SeverityBadge } from "../incidents/SeverityBadge";
 import { statusWord } from "../incidents/labels";
-import { countdownCaption, shortClockWord, countTones, formatDuration, headline, orderUrgent, pageOf, TONE_WORD } from "./urgency";
+import type { Now } from "../server-time/ticker";
+import { useTick } from "../server-time/useTick";
+import { countdownCaption, countPassed, formatDuration, fromHeadlineKey, headline, headlineKey, orderUrgent, pageOf, shortClockWord, toneCountsAt, toneIndex, TONE_WORD, type Tone } from "./urgency";
 
 /** How long each page of a list too long for the screen stays up. */
 export const PAGE_MS = 10_000;
@@ -12,8 +15,8 @@ const ROW_REM = 3.1;
 
 export interface UrgentPanelProps {
   incidents: readonly UrgentIncident[];
-  /** Server time (epoch ms) or null before the first sample. */
-  nowMs: number | null;
+  /** The board's heartbeat: server time (epoch ms, null before the first sample) each second. */
+  ticker: ReadableStore<Now>;
   loaded: boolean;
   /** Open incidents according to the server's queues (the list may hold fewer). */
   openTotal: number | null;
@@ -51,16 +54,24 @@ function usePageIndex(pages: number): number {
   return index;
 }
 
-export const UrgentPanel = memo(function UrgentPanel({ incidents, nowMs, loaded, openTotal, truncated }: UrgentPanelProps) {
+/**
+ * The panel re-renders when the list changes, the page turns or a running due passes (the
+ * counts and the order move only then); the seconds themselves tick in each row's
+ * Countdown, so a tick touches a dozen text nodes, not 2,000 incidents.
+ */
+export const UrgentPanel = memo(function UrgentPanel({ incidents, ticker, loaded, openTotal, truncated }: UrgentPanelProps) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const rows = useRowsThatFit(bodyRef);
-  const now = nowMs ?? 0;
-  const counts = useMemo(() => countTones(incidents, now), [incidents, now]);
-  // The order moves only when the list changes or a running due passes: not every second.
+  const index = useMemo(() => toneIndex(incidents), [incidents]);
+  const hasTime = useTick(ticker, (now) => now.server !== null);
+  const crossed = useTick(ticker, (now) => (now.server === null ? 0 : countPassed(index.running, now.server)));
+  // Read in render, consistently with `crossed` (useSyncExternalStore keeps them in step):
+  // the counts and the order are functions of the list and of which dues have passed.
+  const now = ticker.get().server ?? 0;
+  const counts = useMemo(() => toneCountsAt(index, now), [index, crossed]); // eslint-disable-line react-hooks/exhaustive-deps
   const ordered = useMemo(
-    () => (nowMs === null ? [] : orderUrgent(incidents, now)),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [incidents, counts.crossed, nowMs === null],
+    () => (hasTime ? orderUrgent(incidents, now) : []),
+    [incidents, crossed, hasTime], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const pages = Math.max(1, Math.ceil(ordered.length / rows));
   const pageIndex = usePageIndex(pages);
@@ -85,7 +96,7 @@ export const UrgentPanel = memo(function UrgentPanel({ incidents, nowMs, loaded,
         </div>
       </header>
       <div className="urgent__body" ref={bodyRef}>
-        {!loaded || nowMs === null ? (
+        {!loaded || !hasTime ? (
           <div className="panel__empty" data-testid="incidents-loading">
             Loading open incidents…
           </div>
@@ -95,8 +106,10 @@ export const UrgentPanel = memo(function UrgentPanel({ incidents, nowMs, loaded,
           </div>
         ) : (
           <ol className="urgent__list" data-testid="incident-table">
-            {page.items.map((incident) => (
-              <UrgentRow key={incident.id} incident={incident} nowMs={now} />
+            {page.items.map((incident, slot) => (
+              // Keyed by the slot on screen: turning the page rewrites a dozen rows in place
+              // instead of tearing them down and building new ones every 10 s.
+              <UrgentRow key={slot} incident={incident} ticker={ticker} />
             ))}
           </ol>
         )}
@@ -119,9 +132,10 @@ export const UrgentPanel = memo(function UrgentPanel({ incidents, nowMs, loaded,
   );
 });
 
-const UrgentRow = memo(function UrgentRow({ incident, nowMs }: { incident: UrgentIncident; nowMs: number }) {
-  const view = headline(incident, nowMs);
-  const tone = view.tone;
+/** A row re-renders when its incident changes or its headline's tone or clock does (a due passed). */
+const UrgentRow = memo(function UrgentRow({ incident, ticker }: { incident: UrgentIncident; ticker: ReadableStore<Now> }) {
+  const key = useTick(ticker, (now) => headlineKey(incident, now.server ?? 0));
+  const { tone, clock } = fromHeadlineKey(incident, key);
   const cls = tone === "atRisk" ? "at-risk" : tone === "onTrack" ? "on-track" : tone;
   const { requester } = incident;
   return (
@@ -140,11 +154,9 @@ const UrgentRow = memo(function UrgentRow({ incident, nowMs }: { incident: Urgen
       </span>
       <span className="countdown">
         <span className="countdown__caption">
-          {view.clock ? shortClockWord(view.clock) : statusWord(incident.status)} {countdownCaption(tone)}
+          {clock ? shortClockWord(clock) : statusWord(incident.status)} {countdownCaption(tone)}
         </span>
-        <span className="countdown__digits" data-testid="countdown" data-seconds={view.seconds}>
-          {tone === "idle" ? "—" : `${tone === "overdue" ? "+" : ""}${formatDuration(view.seconds)}`}
-        </span>
+        <Countdown incident={incident} tone={tone} ticker={ticker} />
       </span>
       <span className="urow__main">
         <span className="urow__title" title={incident.title}>
@@ -166,3 +178,13 @@ const UrgentRow = memo(function UrgentRow({ incident, nowMs }: { incident: Urgen
     </li>
   );
 });
+
+/** The digits: the only part of a row that changes every second (paused ones do not). */
+function Countdown({ incident, tone, ticker }: { incident: UrgentIncident; tone: Tone; ticker: ReadableStore<Now> }) {
+  const seconds = useTick(ticker, (now) => headline(incident, now.server ?? 0).seconds);
+  return (
+    <span className="countdown__digits" data-testid="countdown" data-seconds={seconds}>
+      {tone === "idle" ? "—" : `${tone === "overdue" ? "+" : ""}${formatDuration(seconds)}`}
+    </span>
+  );
+}

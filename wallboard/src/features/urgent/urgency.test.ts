@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockView, clockWord, countdownCaption, shortClockWord, countTones, formatDuration, headline, orderUrgent, pageOf } from "./urgency";
+import { clockView, clockWord, countdownCaption, countPassed, countTones, formatDuration, fromHeadlineKey, headline, headlineKey, orderUrgent, pageOf, shortClockWord, toneCountsAt, toneIndex } from "./urgency";
 import { slaClock, urgentIncident } from "./fixtures";
 
 const at = (iso: string) => Date.parse(iso);
@@ -119,5 +119,43 @@ describe("pageOf", () => {
     expect(pageOf(items, 2, 2)).toEqual({ items: [5], page: 2, pages: 3 });
     expect(pageOf(items, 2, 3)).toEqual({ items: [1, 2], page: 0, pages: 3 });
     expect(pageOf([], 10, 4)).toEqual({ items: [], page: 0, pages: 1 });
+  });
+});
+
+describe("toneIndex / toneCountsAt", () => {
+  it("gives countTones' figures at every instant, from a binary search", () => {
+    const base = at("2025-06-02T14:00:00.000Z");
+    const iso = (s: number) => new Date(base + s * 1000).toISOString();
+    const incidents = [
+      urgentIncident("1", { clocks: [slaClock({ dueAt: iso(10) })] }),
+      urgentIncident("2", { clocks: [slaClock({ dueAt: iso(20), atRisk: true })] }),
+      urgentIncident("3", { clocks: [slaClock({ state: "BREACHED", dueAt: iso(-50), breachedAt: iso(-50) }), slaClock({ kind: "ESCALATION", dueAt: iso(30) })] }),
+      urgentIncident("4", { clocks: [slaClock({ state: "PAUSED", dueAt: iso(5), remainingSeconds: 5 })] }),
+      urgentIncident("5", { clocks: [slaClock({ state: "MET" })] }),
+      urgentIncident("6", { clocks: [slaClock({ dueAt: iso(20), atRisk: true })] }),
+    ];
+    const index = toneIndex(incidents);
+    for (let s = -5; s <= 40; s += 0.5) {
+      expect(toneCountsAt(index, base + s * 1000), `at ${s} s`).toEqual(countTones(incidents, base + s * 1000));
+    }
+  });
+
+  it("counts the dues strictly before now", () => {
+    const dues = Float64Array.from([1, 2, 2, 5]);
+    expect([0, 1, 2, 3, 5, 6].map((n) => countPassed(dues, n))).toEqual([0, 0, 1, 3, 3, 4]);
+  });
+});
+
+describe("headlineKey", () => {
+  it("names the headline's tone and clock, and changes only when a due passes", () => {
+    const fr = slaClock({ kind: "FIRST_RESPONSE", dueAt: "2025-06-02T14:30:00.000Z" });
+    const esc = slaClock({ kind: "ESCALATION", level: "L1", dueAt: "2025-06-02T18:00:00.000Z" });
+    const incident = urgentIncident("1", { clocks: [esc, fr] });
+    const before = headlineKey(incident, at("2025-06-02T14:00:00.000Z"));
+    expect(before).toBe("onTrack:1");
+    expect(headlineKey(incident, at("2025-06-02T14:29:59.000Z"))).toBe(before);
+    expect(fromHeadlineKey(incident, before)).toEqual({ tone: "onTrack", clock: fr });
+    expect(fromHeadlineKey(incident, headlineKey(incident, at("2025-06-02T14:31:00.000Z")))).toEqual({ tone: "overdue", clock: fr });
+    expect(fromHeadlineKey(urgentIncident("2", { clocks: [] }), "idle:-1")).toEqual({ tone: "idle", clock: null });
   });
 });
