@@ -5,13 +5,15 @@
  * order is the order).
  *
  * A wall screen runs for weeks, so the Set is bounded: it remembers the most recent
- * `limit` sequences, far more than any duplicate can lag behind its original.
+ * `limit` sequences. Duplicates arrive within moments of their original (a second relay's
+ * copy; a resumed stream starts after the last sequence seen), so 2,000 (minutes of a busy
+ * desk) is ample; a larger window only grew the screen's heap through the day.
  */
 export class SequenceWindow {
   private readonly seen = new Set<string>();
   private lastSeen: string | null = null;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(private readonly limit = 2_000) {}
 
   /** Records a sequence; true when it is new (process the event), false for a duplicate. */
   add(sequence: string): boolean {
