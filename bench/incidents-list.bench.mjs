@@ -23,7 +23,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { cpus, loadavg } from "node:os";
-import { backendPids, countStatements, cpuDelta, cpuSnapshot, freshStore, loadServer, percentile, policyOf, seedIncidents, sleep } from "./lib/atalaya.mjs";
+import { backendPids, countStatements, cpuDelta, cpuSnapshot, freshStore, loadServer, percentile, policyOf, rng, seedIncidents, sleep } from "./lib/atalaya.mjs";
 
 const N = Number(process.env.LIST_BENCH_INCIDENTS ?? 5_000);
 const REQUESTS = Number(process.env.LIST_BENCH_REQUESTS ?? 200);
@@ -40,17 +40,6 @@ const { domain } = server;
 const store = await freshStore("atalaya_bench_l");
 console.log(`incidents-list: node ${process.version}, ${store.kind === "postgresql" ? `PostgreSQL (database ${store.name})` : `embedded PGlite (${store.name})`}, ${N.toLocaleString("en-US")} incidents`);
 
-/** Deterministic PRNG (mulberry32): every run seeds the same desk. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUERY = `query($first: Int) {
   incidents(first: $first) {

@@ -8,7 +8,7 @@
 //               PostgreSQL when DATABASE_URL is set (a fresh database), else embedded PGlite.
 // Target: GraphQL p50 ≤ 1.5 × direct SQL p50.
 import { performance } from "node:perf_hooks";
-import { freshStore, loadServer, percentile } from "./lib/atalaya.mjs";
+import { freshStore, loadServer, percentile, rng } from "./lib/atalaya.mjs";
 
 const ARTICLES = Number(process.argv[2] ?? 100_000);
 const ITERATIONS = Number(process.argv[3] ?? 200);
@@ -22,17 +22,6 @@ const config = server.loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_API_KEY: 
 const app = await server.startApp(config, server.createLogger("warn"));
 const db = app.services.db;
 
-/** Deterministic PRNG (mulberry32): every run measures the same corpus. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(7);
 const pick = (xs) => xs[Math.floor(random() * xs.length)];
 

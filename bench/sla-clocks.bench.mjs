@@ -9,6 +9,7 @@
 // ≤ 100 µs on the office calendar.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { rng } from "./lib/atalaya.mjs";
 
 const entry = new URL("../server/dist/server/src/domain/index.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
@@ -31,17 +32,6 @@ const OFFICE = {
   holidays: ["2025-01-01", "2025-01-20", "2025-02-17", "2025-05-26", "2025-07-04", "2025-09-01", "2025-11-27", "2025-12-25"],
 };
 
-/** Deterministic PRNG (mulberry32), so every run measures the same histories. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEVERITIES = ["CRITICAL", "HIGH", "NORMAL"];
 

@@ -119,8 +119,15 @@ const perEvent = new WeakMap<object, Promise<EventScope>>();
  * the clock, not a thousand. (A subscription's own context lives as long as the subscription,
  * so its loaders and `now` would be stale by the next event.)
  */
-export function eventScope(db: Db, clock: Clock, event: object): Promise<EventScope> {
+function eventScope(db: Db, clock: Clock, event: object): Promise<EventScope> {
   let scope = perEvent.get(event);
   if (!scope) perEvent.set(event, (scope = clock.now().then((now) => ({ loaders: createLoaders(db), now }))));
   return scope;
+}
+
+/** Points a subscription's context at one pushed event's scope before its fields resolve. */
+export async function enterEventScope(ctx: { loaders: Loaders; now: Date; services: { db: Db; clock: Clock } }, event: object): Promise<void> {
+  const scope = await eventScope(ctx.services.db, ctx.services.clock, event);
+  ctx.loaders = scope.loaders;
+  ctx.now = scope.now;
 }

@@ -37,8 +37,7 @@ type Param = { kind: string; index: number; propertyName?: string; getType?: () 
  * @Root, @Ctx and @Info get a direct call instead. Anything else (arguments, middlewares,
  * roles, a root that is not an instance of its declared class) keeps type-graphql's own path.
  */
-export function callFieldResolversDirectly(schema: GraphQLSchema): string[] {
-  const replaced: string[] = [];
+function callFieldResolversDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
   const typeNames = new Map<Function, string>(storage.objectTypes.map((o) => [o.target, o.name]));
   for (const fr of storage.fieldResolvers) {
@@ -65,9 +64,7 @@ export function callFieldResolversDirectly(schema: GraphQLSchema): string[] {
       );
     };
     field.resolve = direct;
-    replaced.push(`${type.name}.${fr.schemaName}`);
   }
-  return replaced;
 }
 
 /** The schema as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

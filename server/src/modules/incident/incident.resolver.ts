@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import type { Ctx as Context } from "../../graphql/context.js";
 import { CommentVisibility, ContactChannel, Severity, SupportLevel } from "../../graphql/enums.js";
 import { decodeCursor, encodeCursor, fromGlobalId, pageSize, toGlobalId } from "../../graphql/ids.js";
-import { eventScope, whenKnown } from "../../graphql/loaders.js";
+import { enterEventScope, whenKnown } from "../../graphql/loaders.js";
 import { DomainError } from "../../domain/errors.js";
 import { requireRole, READERS, STAFF } from "../access/principal.js";
 import { Agent, Contact, Product } from "../catalog/catalog.types.js";
@@ -297,11 +297,7 @@ export class IncidentEventResolver {
     @Arg("types", () => [String], { nullable: true, description: "only these event types (e.g. OPENED, RESOLVED); all when empty" }) _types: string[] | null,
   ): Promise<IncidentEvent> {
     // Loaders and `now` per pushed event (shared by its subscribers): the subscription's context outlives any one event.
-    return eventScope(ctx.services.db, ctx.services.clock, message).then((scope) => {
-      ctx.loaders = scope.loaders;
-      ctx.now = scope.now;
-      return IncidentEvent.from(message, ctx.principal.role === "CUSTOMER" || ctx.principal.role === "DISPLAY");
-    });
+    return enterEventScope(ctx, message).then(() => IncidentEvent.from(message, ctx.principal.role === "CUSTOMER" || ctx.principal.role === "DISPLAY"));
   }
 
   @FieldResolver(() => Agent, { nullable: true, description: "the agent, when an agent's key acted" })
@@ -329,11 +325,7 @@ export class SlaAlertResolver {
     },
   })
   slaAlerts(@Root() message: AlertMessage, @Ctx() ctx: Context, @Arg("filter", () => BoardFilter, { nullable: true }) _filter: BoardFilter | null): Promise<SlaAlert> {
-    return eventScope(ctx.services.db, ctx.services.clock, message).then((scope) => {
-      ctx.loaders = scope.loaders;
-      ctx.now = scope.now;
-      return SlaAlert.from(message);
-    });
+    return enterEventScope(ctx, message).then(() => SlaAlert.from(message));
   }
 
   @FieldResolver(() => Incident)
