@@ -152,13 +152,16 @@ describe("compliance over a generated month", () => {
 });
 
 describe("compliance rollups at the window's edges", () => {
-  // The rollup answer moves each edge to its nearest hour and day and adds or subtracts what
-  // lies between: outcomes sit exactly on, and a millisecond around, the day boundaries, the
-  // hour boundaries and the half hours and half days where the nearest boundary flips.
+  // The rollup answer moves each edge to its nearest boundary of each level (10 minutes,
+  // hour, 4 hours, day, week) and adds or subtracts what lies between: outcomes sit exactly
+  // on, and a millisecond around, those boundaries and the half steps where the nearest
+  // boundary flips.
   let s: TestServer;
-  const d0 = Date.parse("2025-03-10T00:00:00Z");
-  const near = [-HOUR / 2 - 1, -HOUR / 2, -HOUR / 2 + 1, -1, 0, 1, HOUR / 2 - 1, HOUR / 2, HOUR / 2 + 1];
-  const marks = (day: number) => [day, day + 5 * HOUR, day + 12 * HOUR, day - 7 * HOUR];
+  const d0 = Date.parse("2025-03-10T00:00:00Z"); // a Monday; epoch weeks start on Thursday 2025-03-13
+  const week = Date.parse("2025-03-13T00:00:00Z");
+  const halfSteps = [5 * 60_000, HOUR / 2, 2 * HOUR, DAY / 2, 3.5 * DAY];
+  const near = [0, 1, -1, ...halfSteps.flatMap((h) => [h - 1, h, h + 1, -h - 1, -h, -h + 1])];
+  const marks = (day: number) => [day, day + 5 * HOUR + 25 * 60_000, day + 12 * HOUR, day - 7 * HOUR - 10 * 60_000];
 
   beforeAll(async () => {
     s = await simulatedServer(new Date(d0).toISOString());
@@ -167,7 +170,8 @@ describe("compliance rollups at the window's edges", () => {
     const rand = rng(11);
     const instants = new Set<number>();
     for (let day = d0; day <= d0 + 4 * DAY; day += DAY) for (const m of marks(day)) for (const o of near) instants.add(m + o);
-    for (let i = 0; i < 300; i++) instants.add(d0 - DAY + Math.floor(rand() * 6 * DAY));
+    for (const o of near) instants.add(week + o);
+    for (let i = 0; i < 600; i++) instants.add(d0 - 10 * DAY + Math.floor(rand() * 28 * DAY));
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
     const outcomes: ComplianceOutcome[] = [];
     let caseNumber = 1;
@@ -183,16 +187,21 @@ describe("compliance rollups at the window's edges", () => {
   }, 120_000);
   afterAll(async () => s?.close());
 
-  it("equals the oracle with edges on, and a millisecond around, days, hours, half hours and half days", async () => {
+  it("equals the oracle with edges on, and a millisecond around, every level's boundaries and half steps", async () => {
     const svc = s.app.services.compliance;
-    const [{ n }] = await s.app.services.db.query<{ n: string }>("SELECT count(*) AS n FROM sla_outcome WHERE at = $1", [new Date(d0 + DAY + 5 * HOUR)]);
+    const [{ n }] = await s.app.services.db.query<{ n: string }>("SELECT count(*) AS n FROM sla_outcome WHERE at = $1", [new Date(d0 + DAY + 5 * HOUR + 25 * 60_000)]);
     expect(Number(n)).toBeGreaterThan(0);
+    const rand = rng(12);
     const edges = (day: number) => marks(day).flatMap((m) => near.map((o) => m + o));
+    const sample = <T>(xs: T[], k: number) => Array.from({ length: k }, () => xs[Math.floor(rand() * xs.length)]);
     const windows: Array<[number, number]> = [];
-    // whole days in between, and the edges' hours on either side of a day
-    for (const a of edges(d0 + DAY)) for (const b of edges(d0 + 3 * DAY)) windows.push([a, b]);
-    // short windows: outcomes only, hours only, and days only where they save rows
-    for (const a of edges(d0 + DAY)) for (const span of [1, HOUR / 2, HOUR, HOUR + HOUR / 2, 13 * HOUR, DAY, DAY + 11 * HOUR]) windows.push([a, a + span]);
+    // days in between, and each finer level on either side of a day
+    for (const a of sample(edges(d0 + DAY), 40)) for (const b of sample(edges(d0 + 3 * DAY), 10)) windows.push([a, b]);
+    // weeks in between: windows of one to three weeks across the week boundary
+    for (const a of sample(edges(d0 - 6 * DAY), 30)) for (const span of [8 * DAY, 13 * DAY + 2 * HOUR, 17 * DAY + 11 * HOUR]) windows.push([a, a + span]);
+    for (const o of near) windows.push([week + o - 9 * DAY, week + o + 4 * DAY], [week - 4 * DAY + o, week + o]);
+    // short windows: outcomes only, each level only, and coarser levels only where they save rows
+    for (const a of sample(edges(d0 + DAY), 40)) for (const span of [1, 5 * 60_000, 11 * 60_000, HOUR / 2, HOUR, HOUR + HOUR / 2, 4 * HOUR + 1, 13 * HOUR, DAY, DAY + 11 * HOUR]) windows.push([a, a + span]);
     windows.push([d0, d0 + 2 * DAY], [d0 + HOUR, d0 + 30 * HOUR], [d0 + DAY, d0 + DAY], [d0 + 2 * DAY, d0 + DAY]);
     for (const [a, b] of windows) {
       for (const dims of [null, { severities: ["CRITICAL", "NORMAL"], levels: ["L2"] }]) {
@@ -202,6 +211,20 @@ describe("compliance rollups at the window's edges", () => {
       }
     }
   }, 300_000);
+
+  it("keeps every level's rows equal to the outcomes they count", async () => {
+    const diff = await s.app.services.db.query(
+      `SELECT r.span, r.bucket FROM sla_outcome_rollup r
+         FULL JOIN (SELECT s.span, date_bin(s.span * interval '1 second', o.at, timestamptz 'epoch') AS bucket, o.measure, o.severity, o.product_code, o.level,
+                           count(*) FILTER (WHERE o.outcome = 'MET') AS met, count(*) FILTER (WHERE o.outcome = 'BREACHED') AS breached
+                      FROM sla_outcome o CROSS JOIN unnest('{600,3600,14400,86400,604800}'::int[]) AS s(span) GROUP BY 1, 2, 3, 4, 5, 6) x
+           ON (x.span, x.bucket, x.measure, x.severity, x.product_code, x.level) = (r.span, r.bucket, r.measure, r.severity, r.product_code, r.level)
+        WHERE x.met IS DISTINCT FROM r.met OR x.breached IS DISTINCT FROM r.breached`,
+    );
+    expect(diff).toEqual([]);
+    const [{ n }] = await s.app.services.db.query<{ n: string }>("SELECT count(DISTINCT span) AS n FROM sla_outcome_rollup");
+    expect(Number(n)).toBe(5);
+  });
 });
 
 describe("pushes", () => {

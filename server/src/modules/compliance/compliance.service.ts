@@ -7,9 +7,8 @@ import { DomainError, FIRST_RESPONSE_TARGET, UPDATES_AND_ESCALATIONS_TARGET, com
 import type { Db, Sql } from "../../platform/data-source.js";
 import { INCIDENT_COLUMNS, type IncidentRow } from "../incident/incident.rows.js";
 import { ALERT_COLUMNS, type AlertMessage } from "../incident/alert.repo.js";
+import { planRollup } from "./rollup.plan.js";
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const LEVELS = ["L1", "L2", "L3"] as const;
 const SEVERITIES = ["CRITICAL", "HIGH", "NORMAL"] as const;
 
@@ -67,11 +66,6 @@ function rates(rows: Array<{ measure: string; met: string | number; breached: st
   };
 }
 
-/** The multiple of `step` nearest to `ms`. */
-function nearest(ms: number, step: number): number {
-  return Math.round(ms / step) * step;
-}
-
 export const MAX_WINDOW_SECONDS = 366 * 24 * 3600;
 
 export function checkWindow(windowSeconds: number, field = "windowSeconds"): void {
@@ -84,49 +78,29 @@ export class ComplianceService {
   constructor(private readonly db: Db) {}
 
   /**
-   * MET and BREACHED outcomes decided in (from, to], equal to `ratesDirect`. Each edge moves
-   * to the nearest hour and the outcomes between the edge and that hour are added when they
-   * are inside the window and subtracted when they are outside (rollups and outcomes are
-   * written in one statement, so the difference is exact); the hours between the window's
-   * hours and the nearest days are likewise added or subtracted around whole days. Moving to
-   * the nearest boundary rather than inward halves the worst edge: at most half an hour of
-   * outcomes and half a day of hours on each side instead of a whole hour and a whole day.
+   * MET and BREACHED outcomes decided in (from, to], equal to `ratesDirect`: the rollup levels
+   * and raw outcome ranges `planRollup` chooses, each added or subtracted (rollups and
+   * outcomes are written in one statement, so the difference is exact).
    */
   async rates(from: Date, to: Date, dims?: Dimensions | null, sql: Sql = this.db): Promise<Rates> {
-    const f = from.getTime();
-    const t = to.getTime();
-    const fh = nearest(f, HOUR);
-    const th = nearest(t, HOUR);
-    // within about an hour the outcomes themselves are as few as any rollup rows
-    if (fh >= th) return this.ratesDirect(from, to, dims, sql);
-    let fd = nearest(fh, DAY);
-    let td = nearest(th, DAY);
-    // days only where they mean fewer rows (a row per hour moved and per day, against a row per hour)
-    const withDays = fd < td && (Math.abs(fh - fd) + Math.abs(th - td)) / HOUR + (td - fd) / DAY < (th - fh) / HOUR;
-    if (!withDays) fd = td = fh;
+    const plan = planRollup(from.getTime(), to.getTime());
+    // within a few minutes the outcomes themselves are as few as any rollup rows
+    if (!plan) return this.ratesDirect(from, to, dims, sql);
 
     const params: unknown[] = [];
-    // the dimension parameters come first: every branch below repeats the same clause
+    // the dimension parameters come first: both branches repeat the same clause
     const where = dimensionClauses(dims, { product: "product_code", level: "level", severity: "severity" }, params);
-    const param = (ms: number) => {
-      params.push(new Date(ms));
+    const param = (value: unknown) => {
+      params.push(value);
       return `$${params.length}`;
     };
-    type Range = { cond: string; sign: 1 | -1 };
-    const buckets = (a: number, b: number): Range[] =>
-      a === b ? [] : [{ cond: `bucket >= ${param(Math.min(a, b))} AND bucket < ${param(Math.max(a, b))}`, sign: a < b ? 1 : -1 }];
-    // (f, t] = (f, fh) + [fh, th) + [th, t], where a reversed range counts negatively:
-    // (f, fh) with fh <= f is minus [fh, f], and [th, t] with th > t is minus (t, th)
-    const edges: Range[] = [
-      fh > f ? { cond: `at > ${param(f)} AND at < ${param(fh)}`, sign: 1 } : { cond: `at >= ${param(fh)} AND at <= ${param(f)}`, sign: -1 },
-      th <= t ? { cond: `at >= ${param(th)} AND at <= ${param(t)}`, sign: 1 } : { cond: `at > ${param(t)} AND at < ${param(th)}`, sign: -1 },
-    ];
-    const hours = [...buckets(fh, fd), ...buckets(td, th)];
-    const days = buckets(fd, td);
+    const at = (ms: number) => param(new Date(ms));
+    const bucketRanges = plan.buckets.map((b) => ({ cond: `span = ${b.span / 1000} AND bucket >= ${at(b.from)} AND bucket < ${at(b.to)}`, sign: b.sign }));
+    const outcomeRanges = plan.outcomes.map((o) => ({ cond: `at ${o.fromIncluded ? ">=" : ">"} ${at(o.from)} AND at ${o.toIncluded ? "<=" : "<"} ${at(o.to)}`, sign: o.sign }));
     // One branch per table: with a branch per range the planner would pick a parallel
     // append, whose workers cost more than this whole query. The ranges of a table are
     // disjoint, so the first one a row matches gives its sign.
-    const branch = (table: string, met: string, breached: string, ranges: Range[]) => {
+    const branch = (table: string, met: string, breached: string, ranges: Array<{ cond: string; sign: 1 | -1 }>) => {
       if (ranges.length === 0) return [];
       const sign = ranges.every((r) => r.sign === ranges[0].sign)
         ? String(ranges[0].sign)
@@ -134,9 +108,8 @@ export class ComplianceService {
       return [`SELECT measure, ${sign} * ${met} AS met, ${sign} * ${breached} AS breached FROM ${table} WHERE (${ranges.map((r) => `(${r.cond})`).join(" OR ")})${where}`];
     };
     const branches = [
-      ...branch("sla_outcome_daily", "met", "breached", days),
-      ...branch("sla_outcome_hourly", "met", "breached", hours),
-      ...branch("sla_outcome", "(outcome = 'MET')::int", "(outcome = 'BREACHED')::int", edges),
+      ...branch("sla_outcome_rollup", "met", "breached", bucketRanges),
+      ...branch("sla_outcome", "(outcome = 'MET')::int", "(outcome = 'BREACHED')::int", outcomeRanges),
     ];
     const rows = await sql.query<{ measure: string; met: string; breached: string }>(
       `SELECT measure, sum(met) AS met, sum(breached) AS breached FROM (${branches.join(" UNION ALL ")}) x GROUP BY measure`,

@@ -1,9 +1,10 @@
 /**
  * Decided compliance outcomes, stored once per (incident, case, measure), and counted in
- * the hourly and daily rollups in the same statement, so rollups and outcomes never disagree.
+ * every rollup level in the same statement, so rollups and outcomes never disagree.
  */
 import type { ComplianceOutcome } from "../../domain/index.js";
 import type { Sql } from "../../platform/data-source.js";
+import { ROLLUP_SPANS } from "./rollup.plan.js";
 
 /** Records outcomes not recorded yet; returns how many were new. */
 export async function recordOutcomes(tx: Sql, incidentId: string, outcomes: readonly ComplianceOutcome[], productCode: string): Promise<number> {
@@ -15,21 +16,16 @@ export async function recordOutcomes(tx: Sql, incidentId: string, outcomes: read
          FROM jsonb_to_recordset($2::jsonb) AS o(case_number int, measure text, outcome text, at bigint, severity text, product_code text, level text)
        ON CONFLICT DO NOTHING
        RETURNING at, measure, severity, product_code, level, outcome
-     ), up AS (
-       INSERT INTO sla_outcome_hourly (bucket, measure, severity, product_code, level, met, breached)
-       SELECT date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', measure, severity, product_code, level,
+     ), rollup AS (
+       -- one row per level and dimension; in key order, so concurrent decisions lock shared rows in one order
+       INSERT INTO sla_outcome_rollup (span, bucket, measure, severity, product_code, level, met, breached)
+       SELECT s.span, date_bin(s.span * interval '1 second', ins.at, timestamptz 'epoch'), measure, severity, product_code, level,
               count(*) FILTER (WHERE outcome = 'MET'), count(*) FILTER (WHERE outcome = 'BREACHED')
-         FROM ins GROUP BY 1, 2, 3, 4, 5
-       ON CONFLICT (bucket, measure, severity, product_code, level)
-       DO UPDATE SET met = sla_outcome_hourly.met + EXCLUDED.met, breached = sla_outcome_hourly.breached + EXCLUDED.breached
-       RETURNING 1
-     ), day AS (
-       INSERT INTO sla_outcome_daily (bucket, measure, severity, product_code, level, met, breached)
-       SELECT date_trunc('day', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', measure, severity, product_code, level,
-              count(*) FILTER (WHERE outcome = 'MET'), count(*) FILTER (WHERE outcome = 'BREACHED')
-         FROM ins GROUP BY 1, 2, 3, 4, 5
-       ON CONFLICT (bucket, measure, severity, product_code, level)
-       DO UPDATE SET met = sla_outcome_daily.met + EXCLUDED.met, breached = sla_outcome_daily.breached + EXCLUDED.breached
+         FROM ins CROSS JOIN unnest($3::int[]) AS s(span)
+        GROUP BY 1, 2, 3, 4, 5, 6
+        ORDER BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (span, bucket, measure, severity, product_code, level)
+       DO UPDATE SET met = sla_outcome_rollup.met + EXCLUDED.met, breached = sla_outcome_rollup.breached + EXCLUDED.breached
        RETURNING 1
      )
      SELECT count(*)::text AS n FROM ins`,
@@ -46,6 +42,7 @@ export async function recordOutcomes(tx: Sql, incidentId: string, outcomes: read
           level: o.level,
         })),
       ),
+      ROLLUP_SPANS.map((ms) => ms / 1000),
     ],
   );
   return Number(rows[0]?.n ?? 0);
