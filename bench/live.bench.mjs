@@ -3,8 +3,8 @@
 //     aggregate over the outcomes (goal ≤ 0.02, equal results);
 //  2. incident writes with outbox and publishing vs the same writes without publishing
 //     (goal ≥ 0.9);
-//  3. 1,000 graphql-ws subscribers on queuesChanged during a burst: server CPU per
-//     delivered push (server in its own process, clients here).
+//  3. 1,000 graphql-ws subscribers on queuesChanged: pushes during a burst (coalesced), and
+//     server CPU per delivered push (server in its own process, clients here).
 // PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set; else the embedded default
 // (seeding a million rows into PGlite is slow: LIVE_BENCH_OUTCOMES scales it down).
 import { spawn } from "node:child_process";
@@ -217,17 +217,31 @@ if (!only || only === "3") {
   };
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${proc.pid}/status`, "utf8"))[1]) / 1024;
   const burstOnce = async () => {
-    const cpu0 = cpu();
     const started = Date.now();
     for (let i = 0; i < burst; i += 20) {
       await Promise.all(Array.from({ length: 20 }, () => gqlFetch(url, `mutation { openIncident(input: { title: "burst", description: "d", productCode: "ERP", channel: WEB, severity: HIGH, requester: { name: "a" } }) { incident { id } } }`)));
     }
     await new Promise((r) => setTimeout(r, 3_000));
-    return { cpuMs: cpu() - cpu0, seconds: (Date.now() - started) / 1000 };
+    return { seconds: (Date.now() - started) / 1000 };
   };
   const burst = 500;
-  // the same burst with nobody listening: what the writes themselves cost
-  const baseline = await burstOnce();
+  const openOne = () => gqlFetch(url, `mutation { openIncident(input: { title: "paced", description: "d", productCode: "ERP", channel: WEB, severity: HIGH, requester: { name: "a" } }) { incident { id } } }`);
+  // One change a little over a second apart: each gives one push per subscriber, so the
+  // pushes' CPU is most of the phase's, not a remainder beside 500 writes (the burst's
+  // difference was within its noise). The same paced writes with nobody listening are the baseline.
+  const PACED = 20;
+  const pacedOnce = async () => {
+    const cpu0 = cpu();
+    for (let i = 0; i < PACED; i++) {
+      await openOne();
+      await new Promise((r) => setTimeout(r, 1_200));
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    return cpu() - cpu0;
+  };
+  await burstOnce(); // the process warms up on a burst with nobody listening
+  // the paced changes with nobody listening: what the writes themselves cost
+  const pacedBaseline = await pacedOnce();
   const rssBefore = rss();
   let pushes = 0;
   const clients = [];
@@ -239,10 +253,18 @@ if (!only || only === "3") {
   const deadline = Date.now() + 60_000;
   while (pushes < SUBSCRIBERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const rssAfter = rss();
+  await new Promise((r) => setTimeout(r, 2_000));
   pushes = 0;
-  const { cpuMs, seconds } = await burstOnce();
+  const { seconds } = await burstOnce();
   results.push({ what: `${SUBSCRIBERS} subscribers on queuesChanged, burst of ${burst} changes in ${seconds.toFixed(1)} s: pushes delivered`, value: `${pushes} (${(pushes / SUBSCRIBERS).toFixed(1)} per subscriber)`, goal: "≤ 1 per subscriber per second", ok: pushes / SUBSCRIBERS <= Math.ceil(seconds) + 1 });
-  results.push({ what: "server CPU per delivered push (burst CPU with subscribers minus the same burst without)", value: `${pushes ? (((cpuMs - baseline.cpuMs) * 1000) / pushes).toFixed(1) : "n/a"} µs (${cpuMs} ms vs ${baseline.cpuMs} ms)`, goal: "measured", ok: true });
+  pushes = 0;
+  const pacedMs = await pacedOnce();
+  results.push({
+    what: `server CPU per delivered push (${PACED} changes 1.2 s apart, ${pushes} pushes; CPU with subscribers minus the same changes without)`,
+    value: `${pushes ? (((pacedMs - pacedBaseline) * 1000) / pushes).toFixed(1) : "n/a"} µs (${pacedMs} ms vs ${pacedBaseline} ms)`,
+    goal: "measured",
+    ok: pushes >= PACED * SUBSCRIBERS * 0.9,
+  });
   results.push({ what: `server RSS added by ${SUBSCRIBERS} subscribers`, value: `${(rssAfter - rssBefore).toFixed(1)} MB`, goal: "measured", ok: true });
   for (const c of clients) await c.dispose();
   proc.kill("SIGTERM");

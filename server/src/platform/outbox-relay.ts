@@ -28,15 +28,22 @@ const POKE_DELAY_MS = 2;
 // a quiet spell is still published after POKE_DELAY_MS.
 const MIN_GAP_MS = 100;
 
+// A committed row waiting behind an older transaction still in progress (on any database of
+// the cluster: transaction ids are cluster-wide) is retried this soon, doubling up to the
+// interval: the older transaction's own commit pokes only if it is ours and pokes at all.
+const BLOCKED_RETRY_MS = 5;
+
 /**
- * The next batch after the cursor. The cursor comes in as two scalar subqueries so that the
- * index scan starts at it: joined to relay_cursor, the planner read the outbox from its first
- * row on every run and filtered, so each publish cost as much as every row ever written.
+ * The next batch after the cursor, each row marked publishable or not; the publishable rows
+ * come first (the order is by transaction id). The cursor comes in as two scalar subqueries
+ * so that the index scan starts at it: joined to relay_cursor, the planner read the outbox
+ * from its first row on every run and filtered, so each publish cost as much as every row
+ * ever written.
  */
-export const READ_BATCH = `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.topic, o.event_sequence::text AS event_sequence, o.payload
+export const READ_BATCH = `SELECT o.id::text AS id, o.tx_id::text AS tx_id, o.topic, o.event_sequence::text AS event_sequence, o.payload,
+       o.tx_id < pg_snapshot_xmin(pg_current_snapshot()) AS ready
   FROM outbox o
  WHERE (o.tx_id, o.id) > ((SELECT tx_id FROM relay_cursor), (SELECT outbox_id FROM relay_cursor))
-   AND o.tx_id < pg_snapshot_xmin(pg_current_snapshot())
  ORDER BY o.tx_id, o.id
  LIMIT ${BATCH}`;
 
@@ -46,6 +53,7 @@ interface OutboxRow {
   topic: string;
   event_sequence: string | null;
   payload: unknown;
+  ready: boolean;
 }
 
 export class OutboxRelay {
@@ -56,6 +64,9 @@ export class OutboxRelay {
   private stopped = false;
   private failing = false;
   private lastStart = 0;
+  /** Committed rows were left waiting for an older transaction on the last run. */
+  private blocked = false;
+  private blockedRetries = 0;
   published = 0;
 
   constructor(
@@ -113,6 +124,12 @@ export class OutboxRelay {
         this.running = undefined;
         const more = this.again && !this.failing;
         this.again = false;
+        if (this.blocked && !this.failing) {
+          this.schedule(Math.min(this.intervalMs, BLOCKED_RETRY_MS * 2 ** this.blockedRetries));
+          this.blockedRetries++;
+          return;
+        }
+        this.blockedRetries = 0;
         this.schedule(more ? this.soonDelay() : this.intervalMs);
       });
     await this.running;
@@ -124,7 +141,10 @@ export class OutboxRelay {
       const count = await this.db.transaction(async (tx) => {
         const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
         if (!lock.ok) return 0;
-        const rows = await tx.query<OutboxRow>(READ_BATCH);
+        const read = await tx.query<OutboxRow>(READ_BATCH);
+        const ready = read.findIndex((r) => !r.ready);
+        this.blocked = ready >= 0;
+        const rows = ready >= 0 ? read.slice(0, ready) : read;
         if (rows.length === 0) return 0;
         const messages: BusMessage[] = rows.map((r) => ({ topic: r.topic, id: r.id, txId: r.tx_id, sequence: r.event_sequence, payload: r.payload }));
         await this.bus.publish(messages);
@@ -133,7 +153,7 @@ export class OutboxRelay {
         return rows.length;
       });
       this.published += count;
-      if (count < BATCH) return;
+      if (count < BATCH || this.blocked) return;
     }
   }
 
