@@ -9,10 +9,10 @@ import http from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { GraphQLError, type DocumentNode } from "graphql";
+import { GraphQLError, type DocumentNode, type ExecutionResult, type FormattedExecutionResult } from "graphql";
 import { LIMITS } from "./graphql/limits.js";
 import { OperationCache, checkLimits } from "./graphql/operations.js";
-import { Executor } from "./graphql/executor.js";
+import { Executor, type DirectSink } from "./graphql/executor.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { classify, createFormatError } from "./graphql/errors.js";
@@ -147,10 +147,18 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   };
   const operations = new OperationCache(schema);
   // what a subscriber may see depends on its role and on whom its key acts for (ACCESS.md)
-  const executor = new Executor(schema, log, (ctx) => {
-    const p = (ctx as Ctx | undefined)?.principal;
-    return p ? `${p.role}|${p.agentId ?? ""}|${p.contactId ?? ""}` : null;
-  });
+  // a pushed result as graphql-ws sends it: codes kept, the unexpected masked and logged
+  const nextPayload = (result: ExecutionResult): ExecutionResult | FormattedExecutionResult =>
+    result.errors?.length ? { ...result, errors: result.errors.map((e) => formatWsError(e.toJSON(), e)) } : result.errors ? { ...result, errors: undefined } : result;
+  const executor = new Executor(
+    schema,
+    log,
+    (ctx) => {
+      const p = (ctx as Ctx | undefined)?.principal;
+      return p ? `${p.role}|${p.agentId ?? ""}|${p.contactId ?? ""}` : null;
+    },
+    { sinkOf: (ctx) => (ctx as Ctx | undefined)?.push ?? null, encode: (result) => JSON.stringify(nextPayload(result)) },
+  );
   const apollo = new ApolloServer<Ctx>({
     // Apollo Server 5's one hook for another executor is its gateway interface: the schema is
     // ours and fixed, the executor runs compiled operations (graphql/executor.ts)
@@ -348,7 +356,18 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         metrics.sockets.dec();
       },
 
-      context: (ctx) => contextFor(ctx.extra.principal!, randomUUID()),
+      context: async (ctx, id) => {
+        const socket = ctx.extra.socket;
+        const push: DirectSink = {
+          id,
+          send: (text) => {
+            if (socket.readyState === socket.OPEN) socket.send(text);
+          },
+        };
+        const context = await contextFor(ctx.extra.principal!, randomUUID());
+        context.push = push; // not a spread: that would read the lazy logger
+        return context;
+      },
       onSubscribe: async (ctx, _id, payload) => {
         const limited = await rateLimit(ctx.extra.principal!);
         if (limited) return [limited];
@@ -358,8 +377,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       },
       // the same error mapping as HTTP: codes kept, the unexpected masked and logged
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatWsError(e.toJSON(), e)),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatWsError(e.toJSON(), e)) } : undefined,
+      onNext: (_ctx, _id, _payload, _args, result) => nextPayload(result),
     },
     wss,
   );

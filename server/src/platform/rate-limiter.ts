@@ -42,8 +42,13 @@ export class MemoryRateLimiter implements RateLimiter {
   async close(): Promise<void> {}
 }
 
+// One command a request: the count and its expiry set atomically by a script (ioredis sends
+// it by its SHA once Redis knows it). MULTI/INCR/PEXPIRE/EXEC was four commands and
+// ioredis' transaction machinery on every request.
+const HIT = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+
 export class RedisRateLimiter implements RateLimiter {
-  private readonly redis: Redis;
+  private readonly redis: Redis & { rateHit(key: string, ttlMs: number): Promise<number> };
   private warned = false;
 
   constructor(
@@ -51,7 +56,9 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly prefix: string,
     private readonly log: Logger,
   ) {
-    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2_000) });
+    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2_000) });
+    redis.defineCommand("rateHit", { numberOfKeys: 1, lua: HIT });
+    this.redis = redis as typeof this.redis;
     this.redis.on("error", () => undefined);
   }
 
@@ -59,7 +66,7 @@ export class RedisRateLimiter implements RateLimiter {
     const window = Math.floor(nowMs / WINDOW_MS);
     const key = `${this.prefix}:rl:${keyId}:${window}`;
     try {
-      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, WINDOW_MS * 2).exec()) as Array<[Error | null, number]>;
+      const count = await this.redis.rateHit(key, WINDOW_MS * 2);
       this.warned = false;
       return decision(count, limit, nowMs);
     } catch (err) {
