@@ -139,8 +139,9 @@ export class OutboxRelay {
         const more = this.again && !this.failing;
         this.again = false;
         if (this.blocked && !this.failing) {
-          this.schedule(Math.min(this.intervalMs, BLOCKED_RETRY_MS * 2 ** this.blockedRetries));
-          this.blockedRetries++;
+          const retry = Math.min(this.intervalMs, BLOCKED_RETRY_MS * 2 ** Math.min(this.blockedRetries++, 16));
+          // a commit that poked during the run is not kept waiting for the retry's doubling
+          this.schedule(more ? Math.min(retry, this.soonDelay()) : retry);
           return;
         }
         this.blockedRetries = 0;
