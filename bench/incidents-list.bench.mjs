@@ -7,7 +7,9 @@
 // Build first:  cd /work/main && pnpm --filter @atalaya/server build
 // Run:          node bench/incidents-list.bench.mjs          (or: pnpm bench incidents-list)
 //   DATABASE_URL=postgres://…   on PostgreSQL (a fresh database is created and dropped), else embedded PGlite
-//   LIST_BENCH_INCIDENTS=5000  LIST_BENCH_REQUESTS=200 (timed requests per page size)
+//   LIST_BENCH_INCIDENTS=5000  LIST_BENCH_REQUESTS=500 (timed requests per page size)  LIST_BENCH_WARMUP=300
+//   (untimed requests first: V8 optimises the compiled query and the SLA engine over the first
+//   few hundred; with 30, the first of the timed requests still ran slower code)
 //
 // How it is measured: the server runs in this process (startApp from server/dist); its
 // HTTP handler is wrapped in an AsyncLocalStorage scope, and a statement counts for a request
@@ -26,8 +28,8 @@ import { cpus, loadavg } from "node:os";
 import { backendPids, countStatements, cpuDelta, cpuSnapshot, freshStore, loadServer, percentile, policyOf, rng, seedIncidents, sleep } from "./lib/atalaya.mjs";
 
 const N = Number(process.env.LIST_BENCH_INCIDENTS ?? 5_000);
-const REQUESTS = Number(process.env.LIST_BENCH_REQUESTS ?? 200);
-const WARMUP = 30;
+const REQUESTS = Number(process.env.LIST_BENCH_REQUESTS ?? 500);
+const WARMUP = Number(process.env.LIST_BENCH_WARMUP ?? 300);
 const SIZES = [10, 50, 200];
 const GOAL_STATEMENTS = 4;
 const GOAL_RATIO = 2;
@@ -56,7 +58,7 @@ const QUERY = `query($first: Int) {
 }`;
 
 console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(" / ")} (1 / 5 / 15 min) at the start`);
-const config = server.loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ADMIN_API_KEY: ADMIN, ...store.env });
+const config = server.loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT: "10000000", ADMIN_API_KEY: ADMIN, ...store.env });
 let app;
 let exitCode = 0;
 try {
@@ -276,12 +278,14 @@ try {
   for (const r of results) {
     const ratio = r.apiP50 / r.sqlP50;
     const okS = r.statements <= GOAL_STATEMENTS;
+    // the issue's ratio goal is for its page, first: 50; the other sizes show how it scales
+    const goalPage = r.first === 50;
     const okR = ratio <= GOAL_RATIO;
-    if (!okS || !okR) exitCode = 1;
+    if (!okS || (goalPage && !okR)) exitCode = 1;
     console.log(
       `${String(r.first).padEnd(6)} ${`${r.statements}${r.statementsMin !== r.statements ? ` (min ${r.statementsMin})` : ""}`.padEnd(12)} ${`≤ ${GOAL_STATEMENTS}`.padEnd(4)} ${okS ? "ok" : "NO"} ` +
         `${`${r.apiP50.toFixed(2)} ms`.padEnd(10)} ${`${r.apiP99.toFixed(2)} ms`.padEnd(10)} ${`${r.sqlP50.toFixed(2)} ms`.padEnd(10)} ${`${r.sqlP99.toFixed(2)} ms`.padEnd(10)} ` +
-        `${`${ratio.toFixed(2)}×`.padEnd(10)} ${`≤ ${GOAL_RATIO}×`.padEnd(4)} ${okR ? "ok" : "NO"} ${(r.nodeCpu * 100).toFixed(0)} % / ${r.pgCpu === null ? "–" : `${(r.pgCpu * 100).toFixed(0)} %`}`,
+        `${`${ratio.toFixed(2)}×`.padEnd(10)} ${goalPage ? `${`≤ ${GOAL_RATIO}×`.padEnd(4)} ${okR ? "ok" : "NO"}` : "(shown) "} ${(r.nodeCpu * 100).toFixed(0)} % / ${r.pgCpu === null ? "–" : `${(r.pgCpu * 100).toFixed(0)} %`}`,
     );
   }
   const independent = new Set(results.map((r) => r.statements)).size === 1;

@@ -137,6 +137,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     alertsByKind: async () => (await db.query<{ kind: string; n: string }>("SELECT kind, count(*) AS n FROM sla_alert GROUP BY kind")).map((r) => ({ kind: r.kind, count: Number(r.n) })),
   });
   const limiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl, `atalaya:${installation.id}`, log) : new MemoryRateLimiter();
+  // the first requests are counted too (Redis is up: the bus just connected to it), but a slow
+  // connection does not hold the start
+  await Promise.race([limiter.ready(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   const rateLimit = async (principal: Principal): Promise<GraphQLError | null> => {
     const d = await limiter.hit(principal.keyId, principal.rateLimit ?? config.rateLimit, Date.now());
     if (d.allowed) return null;
@@ -305,12 +308,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         return contextFor(principal, requestId);
       },
     });
-    const out: Record<string, string> = { "x-request-id": requestId };
+    const out: Record<string, string | number> = { "x-request-id": requestId };
     for (const [k, v] of result.headers) out[k] = v;
-    res.writeHead(result.status ?? 200, out);
     if (result.body.kind === "complete") {
+      // a length, not chunked encoding: one write, and less for every client to parse
+      out["content-length"] = Buffer.byteLength(result.body.string);
+      res.writeHead(result.status ?? 200, out);
       res.end(result.body.string);
     } else {
+      res.writeHead(result.status ?? 200, out);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }

@@ -41,6 +41,17 @@ function callFieldResolversDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
   const typeNames = new Map<Function, string>(storage.objectTypes.map((o) => [o.target, o.name]));
   for (const fr of storage.fieldResolvers) {
+    // A getter field (SlaClock's figures) is read as a property: without a resolver the
+    // compiled query inlines the read, where type-graphql's wrapper costs a closure, a
+    // resolver-data object and an instance check per field (a page has ~2,000 of them).
+    if (fr.kind === "internal") {
+      if (fr.middlewares?.length || fr.roles?.length || (fr.params ?? []).length || fr.schemaName !== fr.methodName) continue;
+      const getter = Object.getOwnPropertyDescriptor((fr.target as { prototype: object }).prototype, fr.methodName)?.get;
+      const typeName = typeNames.get(fr.target as Function);
+      const type = typeName ? schema.getType(typeName) : undefined;
+      if (getter && type && isObjectType(type) && type.getFields()[fr.schemaName]) type.getFields()[fr.schemaName].resolve = undefined;
+      continue;
+    }
     if (fr.kind !== "external" || fr.middlewares?.length || fr.roles?.length || !fr.getObjectType) continue;
     const params = [...((fr.params ?? []) as Param[])].sort((a, b) => a.index - b.index);
     if (!params.every((p) => ["root", "context", "info"].includes(p.kind) && !p.propertyName)) continue;
