@@ -197,6 +197,9 @@ try {
     }
     // statements per request (each request alone)
     const perRequest = [];
+    // statements apart from the API-key lookup, which the key cache (API_KEY_CACHE_MS, 5 s)
+    // makes once in a while, whatever the page size
+    const perRequestOwn = [];
     const timing = new Map();
     let kinds = null;
     let listStatement = null;
@@ -208,7 +211,9 @@ try {
       statements.reset();
       await post(first);
       perRequest.push(statements.total);
-      kinds ??= [...statements.stats.entries()].map(([k, v]) => `${v.n}× ${k}`);
+      perRequestOwn.push(statements.total - [...statements.stats.entries()].filter(([k]) => /api_key/.test(k)).reduce((n, [, v]) => n + v.n, 0));
+      const these = [...statements.stats.entries()].map(([k, v]) => `${v.n}× ${k}`);
+      if (!kinds || these.length > kinds.length) kinds = these;
     }
     statements.onStatement = null;
     const statementMs = [...timing.entries()].map(([k, ms]) => `${k} ${(ms / 20).toFixed(2)} ms`);
@@ -255,6 +260,7 @@ try {
       first,
       statements: Math.max(...perRequest),
       statementsMin: Math.min(...perRequest),
+      statementsOwn: Math.max(...perRequestOwn),
       kinds,
       statementMs,
       xactPerRequest: x0 === null ? null : (x1 - x0 - 1) / 20, // minus the second xacts() read's own
@@ -271,7 +277,7 @@ try {
 
   console.log(`\nstatements one request sends:`);
   for (const r of results) {
-    console.log(`  first: ${r.first}: ${r.kinds.join(", ")}${r.xactPerRequest === null ? "" : ` (pg_stat_database: ${r.xactPerRequest} transactions a request)`}`);
+    console.log(`  first: ${r.first}, the most seen: ${r.kinds.join(", ")}${r.xactPerRequest === null ? "" : ` (pg_stat_database: ${r.xactPerRequest} transactions a request)`}`);
     console.log(`    time awaiting each (mean a request): ${r.statementMs.join(", ")}`);
   }
   console.log(`\n${"first".padEnd(6)} ${"statements".padEnd(12)} ${"goal".padEnd(6)} ${"API p50".padEnd(10)} ${"API p99".padEnd(10)} ${"SQL p50".padEnd(10)} ${"SQL p99".padEnd(10)} ${"ratio p50".padEnd(10)} ${"goal".padEnd(6)} CPU (node / PostgreSQL)`);
@@ -288,8 +294,9 @@ try {
         `${`${ratio.toFixed(2)}×`.padEnd(10)} ${goalPage ? `${`≤ ${GOAL_RATIO}×`.padEnd(4)} ${okR ? "ok" : "NO"}` : "(shown) "} ${(r.nodeCpu * 100).toFixed(0)} % / ${r.pgCpu === null ? "–" : `${(r.pgCpu * 100).toFixed(0)} %`}`,
     );
   }
-  const independent = new Set(results.map((r) => r.statements)).size === 1;
-  console.log(`statements independent of page size: ${independent ? "yes" : "NO"}`);
+  // the key lookup aside (it follows the clock, not the page)
+  const independent = new Set(results.map((r) => r.statementsOwn)).size === 1;
+  console.log(`statements independent of page size (the API-key lookup aside, made when the key cache renews every 5 s): ${independent ? "yes" : "NO"}`);
   if (!independent) exitCode = 1;
 } catch (err) {
   console.error(err);
